@@ -1,0 +1,22 @@
+"""Test settings: the database comes from DATABASE_URL (PostgreSQL in CI) or SQLite."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-secret-key"  # noqa: S105
+DEMO_DATA_ALLOWED = True
+CELERY_TASK_ALWAYS_EAGER = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # Tests use an in-memory SQLite database of their own.
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}  # noqa: F405
+AXES_ENABLED = True
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    # A prefix of its own so parallel runs never read each other's keys.
+    import uuid
+
+    CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"  # noqa: F405
+LANGUAGE_CODE = "en"

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aftersales.core import views as core_views
+
+from .api import api
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("aftersales.accounts.urls")),
+    path("customers/", include("aftersales.customers.urls")),
+    path("assets/", include("aftersales.assets.urls")),
+    path("search/", include("aftersales.search.urls")),
+    path("imports/", include("aftersales.imports.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]

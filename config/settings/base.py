@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "aftersales.assets",
     "aftersales.search",
     "aftersales.imports",
+    "aftersales.demo",
 ]
 
 MIDDLEWARE = [
@@ -164,7 +165,9 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
         if env_str("REDIS_URL", "")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # Embedded default: a file cache, shared by the web workers and the Celery worker
+        # (import progress is read by one process and written by another).
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
     )
 }
 

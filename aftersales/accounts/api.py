@@ -1,18 +1,25 @@
-
 from ninja import Query, Router, Schema, Status
 
 from aftersales.core.api import ERRORS, Page, offset_page, require
+from aftersales.core.errors import PermissionDeniedError
 
 from . import selectors, services
-from .models import ApiToken
+from .access import has_permission
+from .models import ApiToken, Role
 from .schemas import (
+    MembershipIn,
+    MembershipOut,
     MeOut,
+    RoleOut,
     ServicePointIn,
     ServicePointOut,
     ServicePointPatch,
     TokenIn,
     TokenInfoOut,
     TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
 )
 from .tokens import api_token_login, api_token_revoke
 
@@ -94,3 +101,64 @@ def service_point_delete(request, pk: int):
     return Status(204, None)
 
 
+
+
+class UserFilters(Schema):
+    q: str = ""
+    service_point_id: int | None = None
+    role: str = ""
+    limit: int = 50
+    cursor: str | None = None
+
+
+def _require_user_view(user) -> None:
+    if not (has_permission(user, "accounts.view_user") or has_permission(user, "accounts.manage_users")):
+        raise PermissionDeniedError()
+
+
+@router.get("/users", response={200: Page[UserOut], **ERRORS}, summary="List users (administration)")
+def user_list(request, filters: Query[UserFilters]):
+    _require_user_view(request.user)
+    qs = selectors.users_visible(user=request.user, q=filters.q, point_id=filters.service_point_id,
+                                 role=filters.role)
+    items, cursor = offset_page(qs, limit=max(1, min(filters.limit, 200)), cursor=filters.cursor)
+    return {"items": items, "next_cursor": cursor}
+
+
+@router.get("/users/{pk}", response={200: UserOut, **ERRORS}, summary="One user with roles")
+def user_detail(request, pk: int):
+    _require_user_view(request.user)
+    return selectors.user_get(user=request.user, pk=pk)
+
+
+@router.post("/users", response={201: UserOut, **ERRORS}, summary="Create a user with roles at service points")
+def user_create(request, data: UserIn):
+    require(request.user, "accounts.manage_users")
+    return Status(201, services.user_create(user=request.user, data=data.dict()))
+
+
+@router.patch("/users/{pk}", response={200: UserOut, **ERRORS}, summary="Change a user (or reset the password)")
+def user_update(request, pk: int, data: UserPatch):
+    require(request.user, "accounts.manage_users")
+    return services.user_update(user=request.user, pk=pk, data=data.dict(exclude_unset=True))
+
+
+@router.post("/users/{pk}/memberships", response={201: MembershipOut, **ERRORS}, summary="Grant a role at a point")
+def membership_add(request, pk: int, data: MembershipIn):
+    require(request.user, "accounts.manage_users")
+    membership = services.membership_add(user=request.user, pk=pk, service_point_id=data.service_point_id,
+                                         role=data.role)
+    return Status(201, membership)
+
+
+@router.delete("/users/{pk}/memberships/{membership_id}", response={204: None, **ERRORS}, summary="Withdraw a role")
+def membership_remove(request, pk: int, membership_id: int):
+    require(request.user, "accounts.manage_users")
+    services.membership_remove(user=request.user, pk=pk, membership_id=membership_id)
+    return Status(204, None)
+
+
+@router.get("/roles", response={200: list[RoleOut], **ERRORS}, summary="The roles and what they grant")
+def role_list(request):
+    _require_user_view(request.user)
+    return list(Role.objects.prefetch_related("permissions__content_type"))

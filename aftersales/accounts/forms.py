@@ -38,3 +38,41 @@ class ServicePointForm(BootstrapFormMixin, forms.Form):
 
     def clean_skills(self):
         return [s.strip() for s in self.cleaned_data["skills"].replace("，", ",").split(",") if s.strip()]
+
+
+class UserCreateForm(BootstrapFormMixin, forms.Form):
+    username = forms.RegexField(label=_("user name"), max_length=150, regex=r"^[\w.@+-]+$")
+    display_name = forms.CharField(label=_("display name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    password = forms.CharField(label=_("password"), widget=forms.PasswordInput, max_length=128)
+    service_point_id = forms.TypedChoiceField(label=_("service point"), coerce=int)
+    role = forms.ChoiceField(label=_("role"))
+    discount_limit_percent = forms.DecimalField(label=_("discount limit (%)"), min_value=0, max_value=100,
+                                                decimal_places=2, initial=0)
+
+    def __init__(self, *args, points=(), roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_point_id"].choices = [(p.pk, f"{'· ' * p.depth}{p.name}") for p in points]
+        self.fields["role"].choices = [(r.code, str(r)) for r in roles]
+
+
+class UserEditForm(BootstrapFormMixin, forms.Form):
+    display_name = forms.CharField(label=_("display name"), max_length=100, required=False)
+    email = forms.EmailField(label=_("e-mail"), required=False)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    discount_limit_percent = forms.DecimalField(label=_("discount limit (%)"), min_value=0, max_value=100,
+                                                decimal_places=2)
+    is_active = forms.BooleanField(label=_("active"), required=False)
+    password = forms.CharField(label=_("new password"), widget=forms.PasswordInput, max_length=128, required=False,
+                               help_text=_("Leave empty to keep the current password."))
+
+
+class MembershipForm(BootstrapFormMixin, forms.Form):
+    service_point_id = forms.TypedChoiceField(label=_("service point"), coerce=int)
+    role = forms.ChoiceField(label=_("role"))
+
+    def __init__(self, *args, points=(), roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_point_id"].choices = [(p.pk, f"{'· ' * p.depth}{p.name}") for p in points]
+        self.fields["role"].choices = [(r.code, str(r)) for r in roles]

@@ -26,7 +26,7 @@ DEFAULT_ROLES: dict[str, dict] = {
         "scope": "point",
         "pii": True,
         "perms": [
-            "accounts.view_servicepoint", "accounts.change_servicepoint", "accounts.view_user",
+            "accounts.view_servicepoint", "accounts.change_servicepoint", "accounts.view_user", "accounts.manage_users",
             "customers.*", "assets.*", "imports.*", "core.view_auditlog", "core.view_accesslog",
         ],
     },

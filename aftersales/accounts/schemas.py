@@ -94,3 +94,81 @@ class ServicePointOut(Schema):
     technician_count: int
     labour_rate: Decimal
     is_active: bool
+
+
+class MembershipIn(Schema):
+    service_point_id: int
+    role: str = Field(min_length=1, max_length=40)
+
+
+class MembershipOut(Schema):
+    id: int
+    service_point_id: int
+    service_point: str
+    role: str
+    role_name: str
+
+    @staticmethod
+    def resolve_service_point(obj) -> str:
+        return obj.service_point.name
+
+    @staticmethod
+    def resolve_role(obj) -> str:
+        return obj.role.code
+
+    @staticmethod
+    def resolve_role_name(obj) -> str:
+        return str(obj.role)
+
+
+class UserIn(Schema):
+    username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    password: str = Field(min_length=1, max_length=128)
+    display_name: str = Field("", max_length=100)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=20)
+    language: str = Field("", max_length=10)
+    discount_limit_percent: Decimal = Field(Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2)
+    memberships: list[MembershipIn] = Field(min_length=1)
+
+
+class UserPatch(Schema):
+    password: str | None = Field(None, min_length=1, max_length=128)
+    display_name: str | None = Field(None, max_length=100)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=20)
+    language: str | None = Field(None, max_length=10)
+    is_active: bool | None = None
+    discount_limit_percent: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    phone: str
+    is_active: bool
+    discount_limit_percent: Decimal
+    last_login: datetime | None
+    memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_memberships(obj):
+        return list(obj.memberships.all())
+
+
+class RoleOut(Schema):
+    code: str
+    name: str
+    scope: str
+    sees_personal_data: bool
+    permissions: list[str]
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return str(obj)
+
+    @staticmethod
+    def resolve_permissions(obj) -> list[str]:
+        return sorted(f"{p.content_type.app_label}.{p.codename}" for p in obj.permissions.all())

@@ -46,7 +46,7 @@ def api_token_login(*, request, username: str, password: str, name: str = "") ->
     if user is None:
         if getattr(request, "axes_locked_out", False):
             raise ApplicationError(
-                "locked_out", _("Too many failed attempts; this account is locked for a while."), status=403
+                "locked_out", _("Too many failed attempts; this account is locked for a while."), status=429
             )
         raise ApplicationError(
             "invalid_credentials", _("The user name or password is wrong."),

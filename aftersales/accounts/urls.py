@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import user_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("points/<int:pk>/", views.point_detail, name="point_detail"),
     path("points/<int:pk>/edit/", views.point_edit, name="point_edit"),
     path("points/<int:pk>/delete/", views.point_delete, name="point_delete"),
+    path("users/", user_views.user_list, name="user_list"),
+    path("users/new/", user_views.user_create, name="user_create"),
+    path("users/<int:pk>/", user_views.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", user_views.user_edit, name="user_edit"),
 ]

@@ -10,6 +10,7 @@ NAVIGATION = [
     (_("Products"), "assets:product_list", "box-seam", "assets.view_product"),
     (_("Imports"), "imports:list", "upload", "imports.view_importjob"),
     (_("Service points"), "accounts:point_list", "diagram-3", "accounts.view_servicepoint"),
+    (_("Users"), "accounts:user_list", "person-badge", "accounts.view_user"),
     (_("Classification rules"), "customers:rule_list", "sliders", "customers.view_classificationrule"),
 ]
 

@@ -24,11 +24,12 @@ def mask_id_number(value: str | None) -> str:
 
 
 def mask_address(value: str | None) -> str:
-    """Keep the first six characters (province/city), hide the street and number."""
+    """Keep the first six characters (province and city), hide the street and number; short addresses
+    keep only their first third."""
     if not value:
         return ""
     text = str(value)
-    keep = min(6, max(len(text) // 3, 1))
+    keep = 6 if len(text) >= 12 else max(len(text) // 3, 1)
     return text[:keep] + "****"
 
 

@@ -44,6 +44,7 @@ system-packages:
 	fi
 
 messages: venv system-packages
+	@mkdir -p locale  # compilemessages refuses to run when no locale folder exists yet
 	$(MANAGE) compilemessages --ignore ".venv/*" --ignore "node_modules/*" -v 0
 
 migrate: venv

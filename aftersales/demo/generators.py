@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from stdnum.cn import ric
+
 from aftersales.assets.vin import YEAR_CODES, with_check_digit
 
 SURNAMES = (
@@ -25,7 +27,7 @@ MOBILE_PREFIXES = (
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I, no O
-PLATE_CHARS = PLATE_LETTERS.replace("Q", "") + "0123456789"
+VIN_CHARS = PLATE_LETTERS.replace("Q", "") + "0123456789"  # VINs never use I, O or Q
 
 
 def person_name(rng: random.Random) -> str:
@@ -45,10 +47,24 @@ def resident_id_check_digit(first17: str) -> str:
     return ID_CHECK[total % 11]
 
 
+def _place_valid(number: str) -> bool:
+    try:
+        return ric.is_valid(number)
+    except (KeyError, ValueError):  # python-stdnum trips over a few codes of its own table
+        return False
+
+
 def resident_id(rng: random.Random, *, area_code: str, birthday: dt.date, male: bool) -> str:
+    """An 18-character resident ID. The area code must have existed at birth (districts were renumbered
+    over the years), so an older code of the same city is used when the district's is younger."""
     sequence = rng.randrange(0, 100) * 10 + rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
-    first17 = f"{area_code}{birthday:%Y%m%d}{sequence:03d}"
-    return first17 + resident_id_check_digit(first17)
+    number = ""
+    for code in (area_code, *(f"{area_code[:4]}{i:02d}" for i in range(1, 100))):
+        first17 = f"{code}{birthday:%Y%m%d}{sequence:03d}"
+        number = first17 + resident_id_check_digit(first17)
+        if _place_valid(number):
+            break
+    return number
 
 
 def birthday(rng: random.Random, *, today: dt.date) -> dt.date:
@@ -67,9 +83,9 @@ def plate(rng: random.Random, *, province: str, city_letter: str, new_energy: bo
 
 def vin(rng: random.Random, *, wmi: str, year: int) -> str:
     """A 17-character VIN with a correct ISO 3779 check digit and the model-year code for ``year``."""
-    vds = "".join(rng.choice(PLATE_CHARS) for _ in range(5))
+    vds = "".join(rng.choice(VIN_CHARS) for _ in range(5))
     year_code = YEAR_CODES[(year - 1980) % 30]
-    plant = rng.choice(PLATE_CHARS)
+    plant = rng.choice(VIN_CHARS)
     serial = f"{rng.randrange(0, 1000000):06d}"
     return with_check_digit(f"{wmi}{vds}0{year_code}{plant}{serial}")
 

@@ -9,7 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aftersales.imports.columns import ASSET_COLUMNS, CUSTOMER_COLUMNS, normalise
-from aftersales.imports.parsing import ParseError, count_rows, decode_csv, detect_format, open_table, parse_date
+from aftersales.imports.parsing import (
+    ParseError,
+    count_rows,
+    decode_csv,
+    detect_format,
+    open_table,
+    parse_date,
+)
 from aftersales.imports.workbook import template_bytes
 
 from .helpers import csv_bytes, xlsx_bytes

@@ -65,7 +65,7 @@ def _customer_data(rng: random.Random, loc: Locality, point_id: int, index: int,
         data["phones"].append({"number": gen.mobile(rng), "kind": "work", "is_primary": False})
     if rng.random() < 0.6:
         born = gen.birthday(rng, today=today)
-        data.update(birthday=born, id_type="resident_id",
+        data.update(birthday=born.isoformat(), id_type="resident_id",
                     id_number=gen.resident_id(rng, area_code=district[1], birthday=born, male=male))
     if rng.random() < 0.4:
         data["wechat"] = f"wx_{rng.randrange(10**6, 10**9)}"
@@ -100,17 +100,21 @@ def _vehicle(rng, *, user, customer, loc: Locality, point, today: dt.date, count
                            new_energy=electric),
         "engine_number": "" if electric else f"{engine_prefix}{rng.randrange(10**5, 10**6)}",
         "colour": rng.choice(COLOURS),
+        "initial_reading": {"read_on": sale.isoformat(), "value": rng.randint(5, 30), "source": "delivery"},
     })
     counts["vehicles"] += 1
-    # Mileage over time: a reading at each visit, every four to eight months.
+    counts["meter readings"] += 1
+    # Mileage over time: a reading at each visit, every six to twelve months.
     per_day = rng.uniform(15, 90)
-    day, value = sale, rng.randint(5, 30)
-    while day <= today:
-        meter_reading_add(user=user, asset_id=asset.pk, read_on=day, value=int(value), source="demo")
-        counts["meter readings"] += 1
-        gap = rng.randint(120, 240)
+    day, value = sale, 30.0
+    while True:
+        gap = rng.randint(180, 365)
         day += dt.timedelta(days=gap)
         value += per_day * gap * rng.uniform(0.8, 1.2)
+        if day > today:
+            break
+        meter_reading_add(user=user, asset_id=asset.pk, read_on=day, value=int(value), source="visit")
+        counts["meter readings"] += 1
     _vehicle_coverages(rng, user=user, asset=asset, sale=sale, today=today, counts=counts)
 
 
@@ -177,12 +181,16 @@ def create_archives(*, rng: random.Random, org: dict, customers: int, today: dt.
         point, user = points[loc.point_code], users[CREATORS[loc.point_code]]
         share = customers - made if n == len(LOCALITIES) - 1 else round(customers * loc.share)
         organisations = ORGANISATIONS.get(loc.point_code, [])[: max(0, share // 10)]
+        point_customers: list[int] = []
         for i in range(share):
             if i < len(organisations):
                 data = _organisation_data(rng, loc, point.pk, *organisations[i])
             else:
                 data = _customer_data(rng, loc, point.pk, i - len(organisations), today)
-            customer = customer_create(user=user, data=data, allow_duplicate=True)
+            if i > 10 and data["kind"] == "person" and rng.random() < 0.1:
+                data["referred_by_id"] = rng.choice(point_customers)
+            customer = customer_create(user=user, data=data)
+            point_customers.append(customer.pk)
             made += 1
             counts["customers"] += 1
             if loc.appliances:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.db import transaction
 
 from aftersales.accounts.choices import PointKind
 from aftersales.accounts.models import Membership, Role, ServicePoint, User
-from aftersales.accounts.services import service_point_create, user_create
+from aftersales.accounts.services import service_point_create
 from aftersales.core.audit import record_change, snapshot
 
 COMPANY_CODE = "HS"
@@ -62,8 +63,32 @@ USERS = [
 ]
 
 
-def _bootstrap_admin() -> tuple[ServicePoint, User]:
-    """The company root and its HQ manager: nobody exists yet who could create them through a service."""
+def demo_password_hash(username: str) -> str:
+    """The user name as password. Hashed with few PBKDF2 rounds so eleven users load in well under a
+    second; Django re-hashes with the full count at the first login (``must_update``)."""
+    hasher = get_hasher()
+    if isinstance(hasher, PBKDF2PasswordHasher):
+        return hasher.encode(username, hasher.salt(), iterations=1000)
+    return make_password(username)
+
+
+def _demo_user(*, username: str, display_name: str, point: ServicePoint, role: str, actor: User | None,
+               **extra) -> User:
+    # Not user_create(): its password rules (rightly) refuse a password equal to the user name, which
+    # the demo logins need.
+    user = User.objects.create(username=username, password=demo_password_hash(username), display_name=display_name,
+                               email=f"{username}@example.com", **extra)
+    Membership.objects.create(user=user, service_point=point, role=Role.objects.get(code=role))
+    record_change(actor=actor or user, instance=user, action="create", before=None,
+                  after=snapshot(user, extra={"memberships": [{"service_point_id": point.pk, "role": role}]}))
+    return user
+
+
+@transaction.atomic
+def create_organisation() -> dict:
+    """Create the tree and the users. Returns {"admin": User, "points": {code: ServicePoint}, "users": {...}}."""
+    # The company root and its HQ manager come first: nobody exists yet who could create them
+    # through a service. Everything below is created by that HQ manager through the services.
     company = ServicePoint.objects.create(
         code=COMPANY_CODE, name="华晟汽车服务集团", kind=PointKind.COMPANY, province="上海市", city="上海市",
         address="上海市黄浦区中山东一路18号", latitude=Decimal("31.240500"), longitude=Decimal("121.490300"),
@@ -72,18 +97,9 @@ def _bootstrap_admin() -> tuple[ServicePoint, User]:
     )
     company.path = f"/{company.pk}/"
     company.save(update_fields=["path"])
-    admin = User.objects.create_user(username="admin", password="admin", display_name=USERS[0][1],  # noqa: S106
-                                     is_staff=True, is_superuser=True, email="admin@example.com")
-    Membership.objects.create(user=admin, service_point=company, role=Role.objects.get(code="hq_manager"))
+    admin = _demo_user(username="admin", display_name=USERS[0][1], point=company, role=USERS[0][2], actor=None,
+                       is_staff=True, is_superuser=True)
     record_change(actor=admin, instance=company, action="create", before=None, after=snapshot(company))
-    record_change(actor=admin, instance=admin, action="create", before=None, after=snapshot(admin))
-    return company, admin
-
-
-@transaction.atomic
-def create_organisation() -> dict:
-    """Create the tree and the users. Returns {"admin": User, "points": {code: ServicePoint}, "users": {...}}."""
-    company, admin = _bootstrap_admin()
     points = {COMPANY_CODE: company}
     for (code, parent, kind, name, province, city, address, lat, lng, phone, brands, skills, hours, bays, techs,
          rate) in POINTS:
@@ -95,14 +111,6 @@ def create_organisation() -> dict:
         )
     users = {"admin": admin}
     for username, display_name, role, point_code in USERS[1:]:
-        # The service insists on strong passwords; the demo deliberately sets password = user name
-        # afterwards so the README's logins work. Never done outside demo data.
-        user = user_create(user=admin, data={
-            "username": username, "display_name": display_name, "password": f"Demo-{username}-Passw0rd!",
-            "email": f"{username}@example.com", "memberships": [
-                {"service_point_id": points[point_code].pk, "role": role}],
-        })
-        user.set_password(username)
-        user.save(update_fields=["password"])
-        users[username] = user
+        users[username] = _demo_user(username=username, display_name=display_name, point=points[point_code],
+                                     role=role, actor=admin)
     return {"admin": admin, "points": points, "users": users}

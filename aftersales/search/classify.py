@@ -33,6 +33,16 @@ SERIAL_CHARS = re.compile(r"^[A-Z0-9][A-Z0-9\-_/.]{2,63}$")
 MIN_LENGTH = 2
 MIN_PHONE_DIGITS = 4
 MIN_SUBSTRING = 3  # a trigram index needs three characters
+BROAD_PREFIX = 3
+_INITIALS = ["b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "zh", "ch", "sh", "r", "z",
+             "c", "s", "y", "w"]
+_FINALS = ["a", "o", "e", "i", "u", "v", "ai", "ei", "ao", "ou", "an", "en", "ang", "eng", "ong", "er", "ia", "ie",
+           "iao", "iu", "ian", "in", "iang", "ing", "iong", "ua", "uo", "uai", "ui", "uan", "un", "uang", "ue"]
+# Every start (up to BROAD_PREFIX letters) of initial + final, and of the finals alone (an, ai, ou…).
+PINYIN_STARTS = frozenset(
+    syllable[:n] for syllable in [i + f for i in _INITIALS for f in _FINALS] + _FINALS
+    for n in range(1, BROAD_PREFIX + 1)
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,12 @@ class SearchPlan:
 
     def has(self, lookup: str) -> bool:
         return lookup in self.lookups
+
+    @property
+    def broad(self) -> bool:
+        """A short start of a pinyin syllable ("li", "zh", "wan") may match tens of thousands of
+        customers; short initials that are not ("zs", "wy", "chy") match a few hundred."""
+        return bool(self.letters) and len(self.letters) <= BROAD_PREFIX and self.letters in PINYIN_STARTS
 
 
 def classify(q: str) -> SearchPlan:

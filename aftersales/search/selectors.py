@@ -94,19 +94,19 @@ def search_everything(*, user, q: str, limit: int = 20) -> SearchResults:
 
     own = _customer_condition(plan)
     if own is not None and sees_customers:
-        add_customers(_newest_first(_customer_rows(customers_qs, plan).filter(own), user, "customers.view_customer")
-                      [:limit],
+        # Two-letter initials match ~1 % of everyone: broad for HQ, a few hundred rows for one point.
+        broad = plan.broad or (len(plan.letters) == 2 and scope_for(user, "customers.view_customer").everything)
+        add_customers(_newest_first(_customer_rows(customers_qs, plan).filter(own), broad=broad)[:limit],
                       lambda c: _customer_reason(c, plan))
     if plan.has("phone") and sees_customers and len(found) < limit:
         phones = CustomerPhone.objects.filter(number__contains=plan.digits).values("customer_id")
-        add_customers(_newest_first(customers_qs.filter(pk__in=phones), user, "customers.view_customer")[:limit],
-                      lambda c: "phone")
+        add_customers(_newest_first(customers_qs.filter(pk__in=phones))[:limit], lambda c: "phone")
 
     assets: list[tuple[Asset, str]] = []
     asset_condition = _asset_condition(plan)
     if asset_condition is not None and sees_assets:
         rows = _newest_first(Asset.objects.restrict(user, "view").only(*ASSET_FIELDS).alias(_vin_rev=Reverse("vin"))
-                             .filter(asset_condition), user, "assets.view_asset")[:limit]
+                             .filter(asset_condition))[:limit]
         assets = [(a, _asset_reason(a, plan)) for a in rows]
         owner_ids = {a.owner_id for a, _reason in assets} - set(found)
         if owner_ids and sees_customers and len(found) < limit:
@@ -123,16 +123,18 @@ def search_everything(*, user, q: str, limit: int = 20) -> SearchResults:
     return results
 
 
-def _newest_first(qs, user, permission: str):
-    """Order by id, newest first.
+def _newest_first(qs, *, broad: bool = False):
+    """Newest first, in the plan that suits how many rows can match.
 
-    For a user limited to some service points the planner cannot estimate how few rows pass the
-    restriction (``home point IN … OR EXISTS (link)``) and tends to walk the primary key backwards,
-    filtering a million rows for a rare match. Ordering by ``id + 0`` takes that plan away: the
-    matches come from the search indexes, then the few visible ones are sorted. Users who see
-    everything keep the plain order, whose estimates are right.
+    A selective lookup (a phone fragment, a plate, a VIN suffix, a name, a long pinyin prefix)
+    matches at most a few thousand rows, but the planner cannot estimate how few of them pass the
+    service-point restriction (``home point IN … OR EXISTS (link)``) nor how rare a fragment is, and
+    tends to walk the primary key backwards through a million rows. Ordering by ``id + 0`` takes that
+    plan away: the matches come from the search indexes and only they are sorted. A broad lookup (a
+    pinyin or initials prefix of up to three letters, tens of thousands of rows) keeps the plain
+    order, where walking the primary key finds twenty visible rows quickly.
     """
-    if scope_for(user, permission).everything:
+    if broad:
         return qs.order_by("-id")
     return qs.alias(_newest=F("id") + 0).order_by("-_newest")
 

@@ -205,6 +205,12 @@ class ClassifyTests(TestCase):
             with self.subTest(q=q):
                 self.assertEqual(set(classify(q).lookups), lookups)
 
+    def test_broad_only_for_short_starts_of_a_pinyin_syllable(self):
+        for q, broad in (("li", True), ("zh", True), ("wan", True), ("zs", False), ("chy", False),
+                         ("zhang", False), ("张三", False), ("5678", False)):
+            with self.subTest(q=q):
+                self.assertEqual(classify(q).broad, broad)
+
     def test_phone_digits_drop_separators_and_country_code(self):
         self.assertEqual(classify("+86 138-1234-5678").digits, "13812345678")
         self.assertEqual(classify("8613812345678").digits, "13812345678")

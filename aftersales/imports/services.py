@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import ServicePoint
@@ -269,7 +270,9 @@ def import_job_commit(*, user, job_id: int) -> ImportJob:
     except Exception:  # noqa: BLE001 - a background job must end in a status the user can see
         return _unexpected(job, user)
     if result.error_count:
-        return _fail(job.pk, _("%(n)s rows failed; nothing was imported.") % {"n": result.processed - result.valid},
+        failed = result.processed - result.valid
+        return _fail(job.pk, ngettext("%(n)s row failed; nothing was imported.",
+                                      "%(n)s rows failed; nothing was imported.", failed) % {"n": failed},
                      actor=user, processed_rows=result.processed, valid_rows=result.valid,
                      error_count=result.error_count, errors=result.errors)
     job = import_job_transition(

@@ -186,3 +186,56 @@ class CommitEndpointTests(TestCase):
         self.assertEqual(len(callbacks), 1)
         again = self.client.post(f"/api/v1/imports/{job.pk}/commit", **bearer(self.advisor))
         self.assertEqual(again.status_code, 409)
+
+
+class ListQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.org = make_org()
+        cls.advisor = make_user("advisor", point=cls.org["a"], role="service_advisor")
+
+    def count_queries(self, auth):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/api/v1/imports", **auth)
+        self.assertEqual(response.status_code, 200)
+        return len(queries), len(response.json()["items"])
+
+    def test_list_query_count_does_not_grow_with_rows(self):
+        auth = bearer(self.advisor)
+        make_job(self.org["a"], self.advisor)
+        self.count_queries(auth)  # warm caches (content types, token use stamp)
+        few, n_few = self.count_queries(auth)
+        for status in ("uploaded", "validating", "done", "failed"):
+            make_job(self.org["a"], self.advisor, status=status)
+        many, n_many = self.count_queries(auth)
+        self.assertEqual((n_few, n_many), (1, 5))
+        self.assertEqual(few, many)
+
+
+class TaskTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.org = make_org()
+        cls.advisor = make_user("advisor", point=cls.org["a"], role="service_advisor")
+
+    def test_commit_task_that_cannot_start_lets_the_user_try_again(self):
+        from django.utils import timezone
+
+        from aftersales.imports.tasks import commit_import_job
+
+        job = make_job(self.org["a"], self.advisor, error_count=1, valid_rows=0, commit_requested_at=timezone.now())
+        self.assertEqual(commit_import_job.delay(job.pk, self.advisor.pk).get(), "skipped")
+        job.refresh_from_db()
+        self.assertIsNone(job.commit_requested_at)
+        self.assertEqual(job.message, "Correct the file and upload it again: the check found errors.")
+
+    def test_validate_task_of_a_job_already_checked_is_skipped(self):
+        from aftersales.imports.tasks import validate_import_job
+
+        job = make_job(self.org["a"], self.advisor)
+        self.assertEqual(validate_import_job.delay(job.pk).get(), "skipped")
+        job.refresh_from_db()
+        self.assertEqual(job.status, "validated")

@@ -109,7 +109,7 @@ class ImportRunTests(TestCase):
         self.assertEqual(self.customers_at_a(), before)  # rows 2 and 3 were rolled back too
         self.assertFalse(Customer.objects.filter(name__in=["张三", "李四", "王五"]).exists())
         self.assertEqual([(e["row"], e["column"]) for e in job.errors], [(4, "手机")])
-        self.assertEqual(job.message, "1 rows failed; nothing was imported.")
+        self.assertEqual(job.message, "1 row failed; nothing was imported.")
         self.assertEqual((job.created_count, job.created_ids), (0, []))
         self.assertFalse(AuditLog.objects.filter(content_type__app_label="imports", action="import").exists())
 

@@ -55,3 +55,21 @@ class ValueTier(models.TextChoices):
     BRONZE = "bronze", _("Bronze (铜牌)")
     IRON = "iron", _("Iron (铁牌)")
     LEAD = "lead", _("Lead (铅牌)")
+
+
+class ClassDimension(models.TextChoices):
+    ABC = "abc", _("A/B/C class")
+    TIER = "tier", _("Value tier")
+
+
+class FollowUpPriority(models.TextChoices):
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+# Classes of each dimension from best to worst: rules are tried in this order, the first match wins.
+CLASS_ORDER: dict[str, list[str]] = {
+    ClassDimension.ABC: [c.value for c in AbcClass],
+    ClassDimension.TIER: [t.value for t in ValueTier],
+}

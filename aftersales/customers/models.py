@@ -9,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.accounts.models import ServicePoint
 from aftersales.core.models import TimeStampedModel
 
-from .choices import AbcClass, Channel, CreditRating, CustomerKind, IdType, PhoneKind, Segment, ValueTier
+from .choices import (
+    AbcClass,
+    Channel,
+    ClassDimension,
+    CreditRating,
+    CustomerKind,
+    FollowUpPriority,
+    IdType,
+    PhoneKind,
+    Segment,
+    ValueTier,
+)
 
 
 class Customer(TimeStampedModel):
@@ -67,12 +78,15 @@ class Customer(TimeStampedModel):
             ("merge_customer", _("Can merge duplicate customer archives")),
             ("classify_customer", _("Can recompute customer classification")),
             ("export_customer", _("Can export customer lists")),
+            ("add_duplicate_customer", _("Can create an archive although another has the same phone or ID")),
         ]
         indexes = [
             models.Index(fields=["home_point", "-id"], name="cust_point_id_idx"),
             models.Index(fields=["name_initials"], name="cust_initials_idx"),
             models.Index(fields=["name_pinyin"], name="cust_pinyin_idx"),
             models.Index(fields=["abc_class", "value_tier"], name="cust_class_idx"),
+            models.Index(fields=["segment", "-id"], name="cust_segment_idx"),
+            models.Index(fields=["value_tier", "-id"], name="cust_tier_idx"),
         ]
 
     def __str__(self) -> str:
@@ -141,3 +155,61 @@ class CustomerPointLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}@{self.service_point_id}"
+
+
+class ClassificationRule(TimeStampedModel):
+    """The definition of one class (A, B, C) or value tier (gold … lead): the thresholds a customer must
+    meet to be in it, and the service strategy for its members. HQ edits these rows.
+
+    Classes are tried from best to worst (``CLASS_ORDER``); a customer gets the first class whose every
+    set threshold is met. A threshold left empty is not checked, so a rule without thresholds catches
+    everyone left. A customer matching no active rule of a dimension gets no class in it.
+    """
+
+    dimension = models.CharField(_("dimension"), max_length=8, choices=ClassDimension.choices)
+    result = models.CharField(_("class"), max_length=8)
+    rank = models.PositiveSmallIntegerField(_("rank"), default=0, editable=False)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    max_recency_days = models.PositiveIntegerField(
+        _("last visit within (days)"), null=True, blank=True, help_text=_("Recency: days since the last visit."))
+    min_visits = models.PositiveIntegerField(_("at least visits"), null=True, blank=True,
+                                             help_text=_("Frequency: number of visits."))
+    min_spend = models.DecimalField(_("at least spent (CNY)"), max_digits=14, decimal_places=2, null=True,
+                                    blank=True, help_text=_("Monetary: total spend."))
+    min_tenure_days = models.PositiveIntegerField(
+        _("customer for at least (days)"), null=True, blank=True,
+        help_text=_("Since the first visit (or since the archive was created when there is none)."))
+    credit_ratings = models.JSONField(_("credit ratings"), default=list, blank=True,
+                                      help_text=_("Only customers with one of these ratings; empty means any."))
+    visit_interval_days = models.PositiveSmallIntegerField(
+        _("visit every (days)"), default=180, help_text=_("Service strategy: planned contact frequency."))
+    follow_up_priority = models.CharField(_("follow-up priority"), max_length=8, choices=FollowUpPriority.choices,
+                                          default=FollowUpPriority.NORMAL)
+    strategy = models.TextField(_("service strategy"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("classification rule")
+        verbose_name_plural = _("classification rules")
+        ordering = ["dimension", "rank"]
+        constraints = [models.UniqueConstraint(fields=["dimension", "result"], name="cust_rule_class_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_dimension_display()}: {self.result_label}"
+
+    @property
+    def result_label(self) -> str:
+        choices = AbcClass if self.dimension == ClassDimension.ABC else ValueTier
+        try:
+            return str(choices(self.result).label)
+        except ValueError:
+            return self.result
+
+    def get_absolute_url(self) -> str:
+        return f"/customers/rules/{self.pk}/"
+
+    @classmethod
+    def restrict_q(cls, point_ids) -> Q:
+        """Rules are company-wide: anyone granted the action somewhere sees all of them. Changing them
+        is limited to HQ-wide roles by the services."""
+        return Q()

@@ -1,0 +1,69 @@
+"""The derived transaction status of archives: first/last visit, visits, spend, balance, open orders.
+
+Apps that hold the customer's business (work orders, on-site service) register a *source*: a function
+returning a queryset grouped by customer with exactly these annotations::
+
+    WorkOrder.objects.filter(...).values("customer_id").annotate(
+        first_visit_at=Min("opened_at"), last_visit_at=Max("opened_at"), visit_count=Count("id"),
+        total_spend=Sum("paid_total"), outstanding_balance=Sum("balance"),
+        open_orders=Count("id", filter=Q(status__in=OPEN)))
+
+``customer_transaction_status_refresh`` then recomputes the columns with set-based UPDATEs (one to
+reset, one per source), never a loop over customers. Without sources every value is zero/empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
+
+from .models import Customer
+
+SOURCE_FIELDS = ("first_visit_at", "last_visit_at", "visit_count", "total_spend", "outstanding_balance",
+                 "open_orders")
+_SOURCES: dict[str, Callable[[], QuerySet]] = {}
+
+
+def register_transaction_source(name: str, aggregate: Callable[[], QuerySet]) -> None:
+    """Add (or replace) a source of business; call it from the app's ``AppConfig.ready``."""
+    _SOURCES[name] = aggregate
+
+
+def unregister_transaction_source(name: str) -> None:
+    _SOURCES.pop(name, None)
+
+
+def transaction_sources() -> dict[str, Callable[[], QuerySet]]:
+    return dict(_SOURCES)
+
+
+def _sub(source: QuerySet, name: str, output_field=None) -> Subquery:
+    return Subquery(source.filter(customer_id=OuterRef("pk")).values(name)[:1], output_field=output_field)
+
+
+def customer_transaction_status_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
+    """Recompute the transaction status of the given customers (all when None); returns rows touched."""
+    ids = list(customer_ids) if customer_ids is not None else None
+    with transaction.atomic():
+        base = Customer.objects.all() if ids is None else Customer.objects.filter(pk__in=ids)
+        touched = base.update(first_visit_at=None, last_visit_at=None, visit_count=0, total_spend=0,
+                              outstanding_balance=0, open_orders=0)
+        money, count = DecimalField(max_digits=14, decimal_places=2), IntegerField()
+        for aggregate in _SOURCES.values():
+            source = aggregate()
+            first, last = _sub(source, "first_visit_at"), _sub(source, "last_visit_at")
+            base.filter(pk__in=source.values("customer_id")).update(
+                first_visit_at=Case(When(first_visit_at__isnull=True, then=first),
+                                    When(first_visit_at__gt=first, then=first), default=F("first_visit_at")),
+                last_visit_at=Case(When(last_visit_at__isnull=True, then=last),
+                                   When(last_visit_at__lt=last, then=last), default=F("last_visit_at")),
+                visit_count=F("visit_count") + Coalesce(_sub(source, "visit_count", count), 0),
+                total_spend=F("total_spend") + Coalesce(_sub(source, "total_spend", money), 0, output_field=money),
+                outstanding_balance=F("outstanding_balance") + Coalesce(
+                    _sub(source, "outstanding_balance", money), 0, output_field=money),
+                open_orders=F("open_orders") + Coalesce(_sub(source, "open_orders", count), 0),
+            )
+    return touched

@@ -125,6 +125,9 @@ class MeterReading(models.Model):
     def __str__(self) -> str:
         return f"{self.value} @ {self.read_on}"
 
+    def get_absolute_url(self) -> str:
+        return f"/assets/readings/{self.pk}/"
+
     @classmethod
     def restrict_q(cls, point_ids) -> Q:
         return _owner_visible_q(point_ids, prefix="asset__")
@@ -150,6 +153,9 @@ class Coverage(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
 
+    def get_absolute_url(self) -> str:
+        return f"/assets/coverages/{self.pk}/"
+
     @classmethod
     def restrict_q(cls, point_ids) -> Q:
         return _owner_visible_q(point_ids, prefix="asset__")
@@ -172,6 +178,9 @@ class MaintenanceInterval(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.brand} {self.model}".strip()
+
+    def get_absolute_url(self) -> str:
+        return f"/assets/intervals/{self.pk}/"
 
     @classmethod
     def restrict_q(cls, point_ids) -> Q:

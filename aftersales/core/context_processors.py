@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     # (label, url name, icon, permission)
     (_("Customers"), "customers:list", "people", "customers.view_customer"),
-    (_("Vehicles"), "assets:vehicle_list", "car-front", "assets.view_vehicle"),
-    (_("Products"), "assets:product_list", "box-seam", "assets.view_product"),
+    (_("Vehicles"), "assets:vehicle_list", "car-front", "assets.view_asset"),
+    (_("Products"), "assets:product_list", "box-seam", "assets.view_asset"),
     (_("Imports"), "imports:list", "upload", "imports.view_importjob"),
     (_("Service points"), "accounts:point_list", "diagram-3", "accounts.view_servicepoint"),
     (_("Users"), "accounts:user_list", "person-badge", "accounts.view_user"),

@@ -159,25 +159,31 @@ def _run_rows(job: ImportJob, *, user, commit: bool, status: str) -> RunResult:
     reporter = ProgressReporter(job_id=job.pk, status=status, total=result.total)
     with transaction.atomic():
         for row in table.rows():
-            errors = list(row.errors) + processor.duplicates(row)
+            duplicates = processor.duplicates(row)
+            errors = list(row.errors) + duplicates
             built = None
-            if not row.errors:
-                try:
-                    built = processor.build(row)
-                except RowError as exc:
-                    errors.append(processor.error(row.number, exc.key, exc.reason))
-            if built is not None and not errors:
+            try:
+                built = processor.build(row)
+            except RowError as exc:
+                errors.append(processor.error(row.number, exc.key, exc.reason))
+            # Cells that could not be read are left out and the service still checks the rest, so the
+            # report names every bad field of the row; a row repeating an earlier one is not sent twice.
+            if built is not None and not duplicates:
                 try:
                     with transaction.atomic():
                         created = processor.create(built)
+                        if errors:
+                            transaction.set_rollback(True)
                 except ApplicationError as exc:
-                    errors = processor.service_errors(row, built, exc)
+                    errors.extend(e for e in processor.service_errors(row, built, exc)
+                                  if (e["field"], e["row"]) not in {(r["field"], r["row"]) for r in errors})
                 except DatabaseError as exc:
-                    errors = processor.database_error(row, exc)
+                    errors.extend(processor.database_error(row, exc))
                 else:
-                    result.valid += 1
-                    if commit:
-                        result.created_ids.append(created.pk)
+                    if not errors:
+                        result.valid += 1
+                        if commit:
+                            result.created_ids.append(created.pk)
             result.add_errors(errors)
             result.processed += 1
             reporter.advance()

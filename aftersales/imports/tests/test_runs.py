@@ -47,7 +47,7 @@ class ImportRunTests(TestCase):
             ["李四", "12345", "", "", ""],                       # not a phone (service)
             ["王五", "13900000000", "15/06/1988", "", ""],        # bad date (file)
             ["赵六", "138 1234 5678", "", "", ""],                # same phone as row 2 (in the file)
-            ["", "13700000000", "", "卡车", ""],                  # no name (file requires it? service), bad segment
+            ["", "13700000000", "", "卡车", ""],                  # bad segment (file), no name (service)
         ]
         job = self.upload_and_check(rows)
         self.assertEqual(job.status, "validated")
@@ -58,9 +58,10 @@ class ImportRunTests(TestCase):
             (4, "birthday", "生日"),
             (5, "phone", "手机"),
             (6, "segment", "客户类别"),
+            (6, "name", "姓名"),  # the service still checks the cells that could be read
         ])
         self.assertEqual(job.errors[2]["reason"], "The same value is already in row 2.")
-        self.assertEqual(job.error_count, 4)
+        self.assertEqual(job.error_count, 5)
         self.assertEqual(Customer.objects.count(), 0)
         self.assertFalse(AuditLog.objects.filter(content_type__app_label="customers").exists())
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from aftersales.accounts.access import scope_for
+from aftersales.accounts.models import ServicePoint
 from aftersales.core.audit import history_for
 from aftersales.core.errors import NotFoundError, validation_error
 
@@ -45,6 +47,15 @@ def _search(qs: QuerySet, q: str) -> QuerySet:
     if len(q) in (15, 18):
         condition |= Q(id_number=q.upper())
     return qs.filter(condition)
+
+
+def home_point_choices(*, user, permission: str) -> list[ServicePoint]:
+    """Active points where the user holds ``permission`` (for a home point or a filter)."""
+    scope = scope_for(user, permission)
+    qs = ServicePoint.objects.filter(is_active=True)
+    if not scope.everything:
+        qs = qs.filter(pk__in=scope.point_ids)
+    return list(qs.order_by("path"))
 
 
 def customer_list(*, user, q: str = "", segment: str = "", abc_class: str = "", value_tier: str = "",

@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aftersales.accounts.access import has_permission, scope_for
-from aftersales.accounts.selectors import service_points_for_choice
+from aftersales.accounts.access import has_permission
 from aftersales.core.audit import record_access
 from aftersales.core.errors import ApplicationError
 from aftersales.core.exports import excel_response
@@ -23,14 +22,12 @@ from .services import DuplicateCustomerError
 
 
 def _points(user, permission: str):
-    scope = scope_for(user, permission)
-    points = service_points_for_choice(user=user, action="add")
-    return [p for p in points if scope.covers(p.pk)]
+    return selectors.home_point_choices(user=user, permission=permission)
 
 
 @ui_permission_required("customers.view_customer")
 def customer_list(request):
-    visible_points = list(service_points_for_choice(user=request.user, action="view"))
+    visible_points = _points(request.user, "customers.view_customer")
     filters = CustomerFilterForm(request.GET or None, points=visible_points)
     values = filters.cleaned_data if filters.is_valid() else {}
     q = values.get("q", "").replace("\x00", "")

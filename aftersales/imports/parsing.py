@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -101,13 +102,19 @@ def _csv_rows(data: bytes) -> Iterator[list]:
         raise ParseError(_("The CSV file cannot be read: %(reason)s") % {"reason": exc}) from exc
 
 
+# What openpyxl raises on a damaged or foreign file (XML parse errors are SyntaxErrors). Caught only
+# around reading the file, so that a bad upload is a 422 and never a 500.
+XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ValueError, TypeError, SyntaxError,
+               AttributeError, IndexError)
+
+
 def _open_sheet(data: bytes):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+    except (InvalidFileException, *XLSX_ERRORS) as exc:
         raise ParseError(_("This is not a valid .xlsx file.")) from exc
     if not workbook.worksheets:
         raise ParseError(_("The workbook has no sheet."))
@@ -117,7 +124,7 @@ def _open_sheet(data: bytes):
 def _xlsx_rows(sheet) -> Iterator[tuple]:
     try:
         yield from sheet.iter_rows(min_row=1, values_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+    except XLSX_ERRORS as exc:
         raise ParseError(_("This is not a valid .xlsx file.")) from exc
 
 
@@ -279,6 +286,10 @@ def convert(raw, column: Column):
     """One cell to the value a service expects; ValueError with the reason when it cannot be read."""
     if column.type == DATE:
         return parse_date(raw.strip() if isinstance(raw, str) else raw)
+    if column.type == UPPER and isinstance(raw, int | float) and not isinstance(raw, bool) and abs(raw) >= 1e15:
+        # An 18-digit ID number typed into a number cell: Excel kept only 15 significant digits.
+        raise ValueError(_("Excel stored this as a number and lost digits; format the column as text and "
+                           "type it again."))
     text = _text(raw)
     if "\x00" in text:
         raise ValueError(_("Contains a NUL character."))

@@ -188,3 +188,27 @@ def test_header_spellings(column, spelling):
                                  if column.key != "name" else [[spelling(column.en)]]), "csv", "customers")
     assert column.key in table.headers
     assert normalise(column.en) in {normalise(h) for h in table.headers.values()}
+
+
+def test_id_number_stored_as_an_excel_number_is_refused():
+    data = xlsx_bytes([["姓名", "身份证号"], ["张三", 110105198806150016]])
+    _table, rows = rows_of(data)
+    assert [(e["field"], e["column"]) for e in rows[0].errors] == [("id_number", "身份证号")]
+    assert "lost digits" in rows[0].errors[0]["reason"]
+
+
+def test_xlsx_with_damaged_sheet_xml_is_a_parse_error():
+    import io
+    import zipfile
+
+    good = xlsx_bytes([["姓名"], ["张三"]])
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]
+            target.writestr(item, content)
+    with pytest.raises(ParseError, match="not a valid .xlsx"):
+        table = open_table(damaged.getvalue(), "xlsx", "customers")
+        list(table.rows())

@@ -143,6 +143,17 @@ class ImportRunTests(TestCase):
         self.assertEqual(caught.exception.status, 404)
         self.assertEqual(Customer.objects.count(), 0)
 
+    def test_the_customer_template_imports_as_it_is(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from aftersales.imports.workbook import template_bytes
+
+        job = services.import_job_create(
+            user=self.advisor, uploaded_file=SimpleUploadedFile("t.xlsx", template_bytes("customers")),
+            kind="customers", service_point_id=self.point.pk)
+        job = services.import_job_validate(job_id=job.pk)
+        self.assertEqual((job.valid_rows, job.errors), (1, []))
+
     def test_service_point_code_column(self):
         rows = [[*HEADER, "网点编码"], [*GOOD[0], "A"], [*GOOD[1], "B"]]
         job = self.upload_and_check(rows)
@@ -219,6 +230,17 @@ class AssetImportTests(TestCase):
         self.assertEqual((fridge.owner, fridge.kind, fridge.serial_number), (self.zhang, "product", "MD2024001"))
         self.assertEqual(toyota.owner, self.li)
         self.assertEqual(car.service_point_id, self.point.pk)
+
+    def test_the_asset_template_imports_as_it_is(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from aftersales.imports.workbook import template_bytes
+
+        job = services.import_job_create(
+            user=self.advisor, uploaded_file=SimpleUploadedFile("t.xlsx", template_bytes("assets")),
+            kind="assets", service_point_id=self.point.pk)
+        job = services.import_job_validate(job_id=job.pk)
+        self.assertEqual((job.valid_rows, job.errors), (1, []))
 
     def test_unknown_or_invisible_owner_is_an_error_naming_the_column(self):
         rows = [

@@ -20,7 +20,7 @@ class JobFilters(Schema):
     cursor: str | None = None
 
 
-@router.get("/imports/templates/{kind}", response={200: None, **ERRORS}, summary="Excel template of an import",
+@router.get("/imports/templates/{kind}", response=ERRORS, summary="Excel template of an import",
             openapi_extra={"responses": {"200": {"description": "An .xlsx workbook with the headers and an example",
                                                  "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
 def import_template(request, kind: ImportKind):

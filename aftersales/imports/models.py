@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,11 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.original_name}"
+
+    @classmethod
+    def restrict_q(cls, point_ids) -> Q:
+        """A job belongs to the service point it was uploaded for."""
+        return Q(service_point_id__in=point_ids)
 
     def get_absolute_url(self) -> str:
         return reverse("imports:detail", kwargs={"pk": self.pk})

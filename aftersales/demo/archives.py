@@ -17,6 +17,7 @@ from aftersales.assets.services import (
     maintenance_interval_create,
     meter_reading_add,
 )
+from aftersales.customers.classification import customers_classify_all
 from aftersales.customers.services import customer_create
 
 from . import generators as gen
@@ -201,4 +202,6 @@ def create_archives(*, rng: random.Random, org: dict, customers: int, today: dt.
             else:
                 for _v in range(3 if data["kind"] == "organisation" else rng.choice((1, 1, 1, 2))):
                     _vehicle(rng, user=user, customer=customer, loc=loc, point=point, today=today, counts=counts)
+    # What the nightly job would do: class and value tier from the (still empty) history, by the rules.
+    customers_classify_all(user=org["admin"])
     return counts

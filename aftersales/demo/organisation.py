@@ -49,17 +49,17 @@ POINTS = [
 
 # user name, display name, role code, service point code. Passwords equal the user names.
 USERS = [
-    ("admin", "陈志远（售后总监）", "hq_manager", COMPANY_CODE),
-    ("manager", "刘建国（站长）", "point_manager", "SH-PD-4S"),
-    ("advisor", "王晓燕（服务顾问）", "service_advisor", "SH-PD-4S"),
-    ("advisor2", "赵嘉怡（服务顾问）", "service_advisor", "HZ-XH-4S"),
-    ("hotline", "孙丽（热线坐席）", "hotline_agent", "HS-INFO"),
-    ("dispatcher", "周鹏飞（调度）", "dispatcher", "HS-INFO"),
-    ("technician", "李强（技师）", "technician", "SH-PD-4S"),
-    ("inspector", "郭明（质检员）", "qc_inspector", "SH-PD-4S"),
-    ("parts", "何海燕（配件员）", "parts_clerk", "SH-PD-4S"),
-    ("cashier", "林婷婷（收银员）", "cashier", "SH-PD-4S"),
-    ("claims", "徐志强（索赔专员）", "claims_clerk", "SH-PD-4S"),
+    ("admin", "陈志远", "hq_manager", COMPANY_CODE),
+    ("manager", "刘建国", "point_manager", "SH-PD-4S"),
+    ("advisor", "王晓燕", "service_advisor", "SH-PD-4S"),
+    ("advisor2", "赵嘉怡", "service_advisor", "HZ-XH-4S"),
+    ("hotline", "孙丽", "hotline_agent", "HS-INFO"),
+    ("dispatcher", "周鹏飞", "dispatcher", "HS-INFO"),
+    ("technician", "李强", "technician", "SH-PD-4S"),
+    ("inspector", "郭明", "qc_inspector", "SH-PD-4S"),
+    ("parts", "何海燕", "parts_clerk", "SH-PD-4S"),
+    ("cashier", "林婷婷", "cashier", "SH-PD-4S"),
+    ("claims", "徐志强", "claims_clerk", "SH-PD-4S"),
 ]
 
 

@@ -103,6 +103,7 @@ class LoadedTests(TestCase):
         self.assertEqual(len(set(Customer.objects.values_list("segment", flat=True))), 5)
         self.assertTrue(Customer.objects.filter(marketing_consent=True).exists())
         self.assertTrue(Customer.objects.filter(marketing_consent=False).exists())
+        self.assertFalse(Customer.objects.filter(abc_class="").exists())  # classified by the rules
 
     def test_pinyin_keys_are_kept_by_the_customer_service(self):
         zhang = Customer.objects.get(name="张三")

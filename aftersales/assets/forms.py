@@ -39,7 +39,8 @@ FIELD_NAMES = {"owner": "owner_id", "service_point": "service_point_id", "sellin
 
 class AssetForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=AssetKind.choices)
-    owner = forms.TypedChoiceField(label=_("owner"), coerce=int, widget=OwnerSelect)
+    # Any customer id: the options arrive from the search as the advisor types; the service checks visibility.
+    owner = forms.IntegerField(label=_("owner"), widget=OwnerSelect)
     service_point = forms.TypedChoiceField(label=_("home service point"), coerce=int)
     brand = forms.CharField(label=_("brand"), max_length=50)
     model = forms.CharField(label=_("model"), max_length=100, required=False)
@@ -66,7 +67,8 @@ class AssetForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, kind: str, owner_choices=(), points=(), dealers=(), editing=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "—"), *owner_choices]
+        if "owner" in self.fields:
+            self.fields["owner"].widget.choices = [("", "—"), *owner_choices]
         self.fields["service_point"].choices = [(p.pk, f"{'· ' * p.depth}{p.name}") for p in points]
         self.fields["selling_dealer"].choices = [("", "—"), *[(p.pk, p.name) for p in dealers]]
         drop = self.PRODUCT_FIELDS if kind == AssetKind.VEHICLE else self.VEHICLE_FIELDS
@@ -100,12 +102,12 @@ class AssetForm(BootstrapFormMixin, forms.Form):
 
 
 class TransferForm(BootstrapFormMixin, forms.Form):
-    owner = forms.TypedChoiceField(label=_("new owner"), coerce=int, widget=OwnerSelect)
+    owner = forms.IntegerField(label=_("new owner"), widget=OwnerSelect)
     on_date = forms.DateField(label=_("owner from"), widget=DateInput)
 
     def __init__(self, *args, owner_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", "—"), *owner_choices]
+        self.fields["owner"].widget.choices = [("", "—"), *owner_choices]
 
 
 class ReadingForm(BootstrapFormMixin, forms.Form):

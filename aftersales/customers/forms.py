@@ -22,7 +22,7 @@ GENDERS = [("", "—"), ("M", _("male")), ("F", _("female"))]
 class CustomerForm(BootstrapFormMixin, forms.Form):
     """Checks only the shape of the input; the rules live in the services (errors come back beside fields)."""
 
-    kind = forms.ChoiceField(label=_("kind"), choices=CustomerKind.choices)
+    kind = forms.ChoiceField(label=_("kind"), choices=CustomerKind.choices, initial=CustomerKind.PERSON)
     name = forms.CharField(label=_("name"), max_length=100)
     contact_person = forms.CharField(label=_("contact person"), max_length=100, required=False)
     gender = forms.ChoiceField(label=_("gender"), choices=GENDERS, required=False)
@@ -31,17 +31,19 @@ class CustomerForm(BootstrapFormMixin, forms.Form):
                                 required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=32, required=False)
     home_point = forms.TypedChoiceField(label=_("home service point"), coerce=int)
-    segment = forms.ChoiceField(label=_("segment"), choices=Segment.choices)
+    segment = forms.ChoiceField(label=_("segment"), choices=Segment.choices, initial=Segment.PRIVATE)
     wechat = forms.CharField(label=_("WeChat id"), max_length=64, required=False)
     email = forms.CharField(label=_("e-mail"), max_length=254, required=False,
                             widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    preferred_channel = forms.ChoiceField(label=_("preferred channel"), choices=Channel.choices)
+    preferred_channel = forms.ChoiceField(label=_("preferred channel"), choices=Channel.choices,
+                                          initial=Channel.PHONE)
     preferred_hours = forms.CharField(label=_("preferred contact hours"), max_length=32, required=False,
                                       help_text=_("For example 09:00-18:00"))
     marketing_consent = forms.BooleanField(label=_("consents to marketing"), required=False)
     preferences = forms.CharField(label=_("preferences"), max_length=2000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
-    credit_rating = forms.ChoiceField(label=_("credit rating"), choices=CreditRating.choices)
+    credit_rating = forms.ChoiceField(label=_("credit rating"), choices=CreditRating.choices,
+                                      initial=CreditRating.NORMAL)
     credit_limit = forms.DecimalField(label=_("credit limit"), min_value=0, max_digits=14, decimal_places=2,
                                       initial=0)
     payment_term_days = forms.IntegerField(label=_("payment terms (days)"), min_value=0, max_value=365, initial=0)
@@ -93,9 +95,17 @@ class AddressForm(BootstrapFormMixin, forms.Form):
     is_primary = forms.BooleanField(label=_("primary"), required=False)
 
 
+class _RowFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("remove")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
 # One blank row each (ids id_phones-0-number, id_addresses-0-street on a new archive); more rows are added in the page.
-PhoneFormSet = forms.formset_factory(PhoneForm, extra=1, can_delete=True, max_num=10, validate_max=True)
-AddressFormSet = forms.formset_factory(AddressForm, extra=1, can_delete=True, max_num=10, validate_max=True)
+PhoneFormSet = forms.formset_factory(PhoneForm, formset=_RowFormSet, extra=1, can_delete=True, max_num=10, validate_max=True)
+AddressFormSet = forms.formset_factory(AddressForm, formset=_RowFormSet, extra=1, can_delete=True, max_num=10, validate_max=True)
 
 
 class CustomerFilterForm(forms.Form):

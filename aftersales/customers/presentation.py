@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from aftersales.accounts.access import sees_personal_data
 from aftersales.core.masking import mask_address, mask_email, mask_id_number, mask_phone
 
@@ -39,7 +41,9 @@ def customer_row(customer: Customer) -> dict:
         "home_point_id": customer.home_point_id, "home_point": customer.home_point.name,
         "phone": mask_phone(phone.number if phone else ""), "id_number": mask_id_number(customer.id_number),
         "email": mask_email(customer.email), "address": mask_address(full_address(address)),
-        "abc_class": customer.abc_class, "value_tier": customer.value_tier, "last_visit_at": customer.last_visit_at,
+        "abc_class": customer.abc_class, "value_tier": customer.value_tier,
+        "value_tier_label": customer.get_value_tier_display() if customer.value_tier else "",
+        "segment_label": customer.get_segment_display(), "last_visit_at": customer.last_visit_at,
         "visit_count": customer.visit_count, "total_spend": customer.total_spend, "is_active": customer.is_active,
     }
 
@@ -68,6 +72,32 @@ def customer_detail(customer: Customer, *, unmasked: bool) -> dict:
     return data
 
 
+EXTRA_LABELS = {"phones": _("phones"), "addresses": _("addresses"), "moved": _("moved records"),
+                "merged_from_id": _("merged from"), "merged_into_id": _("merged into")}
+
+
+def field_label(name: str) -> str:
+    """The translated label of a logged field (``home_point_id`` → "home service point")."""
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name])
+    for field in Customer._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return str(field.verbose_name)
+    return name
+
+
+def display_value(value):
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
 def _mask_values(values: dict | None) -> dict | None:
     if not values:
         return values
@@ -82,12 +112,16 @@ def history_entries(entries, *, unmasked: bool) -> list[dict]:
         names = sorted(set(before) | set(after))
         if entry.action == "update":
             names = [n for n in names if before.get(n) != after.get(n)]
+        else:  # a creation or deletion lists the values that were set
+            names = [n for n in names if before.get(n) not in ("", None, []) or after.get(n) not in ("", None, [])]
         if not unmasked:
             before, after = _mask_values(before) or {}, _mask_values(after) or {}
         out.append({
             "id": entry.pk, "timestamp": entry.timestamp, "user": str(entry.user) if entry.user else "",
             "action": entry.action, "action_label": str(entry.get_action_display()), "request_id": entry.request_id,
             "note": entry.note,
-            "changes": [{"field": n, "before": before.get(n), "after": after.get(n)} for n in names],
+            "changes": [{"field": n, "label": field_label(n), "before": before.get(n), "after": after.get(n),
+                         "before_text": display_value(before.get(n)), "after_text": display_value(after.get(n))}
+                        for n in names],
         })
     return out

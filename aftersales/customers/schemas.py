@@ -168,6 +168,7 @@ class CustomerOut(Schema):
 
 class ChangeOut(Schema):
     field: str
+    label: str
     before: object | None = None
     after: object | None = None
 

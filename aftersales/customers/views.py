@@ -44,8 +44,8 @@ def customer_list(request):
             (_("archive no."), lambda r: r["id"]), (_("name"), lambda r: r["name"]),
             (_("phone"), lambda r: r["phone"]), (_("ID number"), lambda r: r["id_number"]),
             (_("e-mail"), lambda r: r["email"]), (_("address"), lambda r: r["address"]),
-            (_("segment"), lambda r: r["segment"]), (_("class"), lambda r: r["abc_class"]),
-            (_("value tier"), lambda r: r["value_tier"]), (_("home service point"), lambda r: r["home_point"]),
+            (_("segment"), lambda r: r["segment_label"]), (_("class"), lambda r: r["abc_class"]),
+            (_("value tier"), lambda r: r["value_tier_label"]), (_("home service point"), lambda r: r["home_point"]),
             (_("last visit"), lambda r: r["last_visit_at"]), (_("visits"), lambda r: r["visit_count"]),
             (_("total spend"), lambda r: r["total_spend"]),
         ], filename="customers")

@@ -105,11 +105,11 @@ def _vehicle(rng, *, user, customer, loc: Locality, point, today: dt.date, count
     })
     counts["vehicles"] += 1
     counts["meter readings"] += 1
-    # Mileage over time: a reading at each visit, every six to twelve months.
+    # Mileage over time: a reading at each visit, every eight to fourteen months.
     per_day = rng.uniform(15, 90)
     day, value = sale, 30.0
     while True:
-        gap = rng.randint(180, 365)
+        gap = rng.randint(240, 420)
         day += dt.timedelta(days=gap)
         value += per_day * gap * rng.uniform(0.8, 1.2)
         if day > today:

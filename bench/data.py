@@ -8,7 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from pypinyin import Style, lazy_pinyin
+
+def search_keys(name: str, *, person: bool = True) -> tuple[str, str]:
+    """(pinyin, initials) exactly as the customer services store them (surname readings included)."""
+    from aftersales.customers.pinyin import name_search_keys
+
+    return name_search_keys(name, person=person)
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
@@ -96,9 +101,7 @@ class Faker:
             if name in seen:
                 continue
             seen.add(name)
-            syllables = lazy_pinyin(name, style=Style.NORMAL)
-            pool.append((name, "".join(syllables).lower(), "".join(s[0] for s in syllables if s).lower(),
-                         rnd.choice("MF")))
+            pool.append((name, *search_keys(name), rnd.choice("MF")))
         return pool
 
     def person(self):
@@ -106,8 +109,7 @@ class Faker:
 
     def organisation(self, city: str) -> tuple[str, str, str]:
         name = f"{city}{self.rnd.choice(SURNAMES)}{self.rnd.choice(GIVEN)}{self.rnd.choice(ORG_WORDS)}有限公司"
-        syllables = lazy_pinyin(name, style=Style.NORMAL)
-        return name, "".join(syllables).lower(), "".join(s[0] for s in syllables if s).lower()
+        return (name, *search_keys(name, person=False))
 
     def mobile(self) -> str:
         return self.rnd.choice(MOBILE_PREFIXES) + f"{self.rnd.randrange(100_000_000):08d}"

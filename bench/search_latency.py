@@ -6,7 +6,7 @@ For each user (the benchmark's HQ manager and point advisor) and each kind of qu
 ``--queries`` fragments from the data that user can see (so they hit), runs them through the real
 ``search_everything`` selector with a fresh user object per query (its roles loaded first and timed
 on a line of their own, as every request pays that once whatever it does), and prints p50/p95/p99/max in milliseconds. List pages: the first page of customers and a
-page filtered by segment, 25 rows, phones masked as the list shows them. Writes a JSON file under
+page filtered by segment, through the customer list selector, as the list view shows them. Writes a JSON file under
 bench/results/.
 """
 
@@ -25,6 +25,7 @@ from .django_setup import setup
 KINDS = ["phone", "plate", "vin_suffix", "initials", "pinyin", "name", "serial", "id_number"]
 TARGETS_MS = {"phone": 50, "plate": 50, "vin_suffix": 50, "initials": 50, "pinyin": 50,
               "list_first_page": 100, "list_filtered_page": 100}
+ALL_KINDS = [*KINDS, "list_first_page", "list_filtered_page"]
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
@@ -98,24 +99,18 @@ def sample_queries(user, rnd: random.Random, n: int) -> dict[str, list[str]]:
 
 
 def list_page(user, *, filtered: bool) -> int:
-    """A customer list page of 25 rows as the list view shows it (phones masked)."""
-    from django.db.models import Prefetch
+    """The first page of the customer list as its view builds it: ``customers.selectors.customer_list``
+    (filtered by segment for the second kind), 50 rows without COUNT(*), each row masked."""
+    from aftersales.core.ui import OffsetPage
+    from aftersales.customers.presentation import customer_row
+    from aftersales.customers.selectors import customer_list
 
-    from aftersales.accounts.access import sees_personal_data
-    from aftersales.core.masking import mask_phone
-    from aftersales.customers.models import Customer, CustomerPhone
-
-    qs = Customer.objects.restrict(user, "view").select_related("home_point")
-    if filtered:
-        qs = qs.filter(segment="taxi")
-    rows = list(qs.order_by("-id").prefetch_related(
-        Prefetch("phones", queryset=CustomerPhone.objects.filter(is_primary=True)))[:25])
-    shown = [(c.name, mask_phone(p.number) if not sees_personal_data(user, c.home_point_id) else p.number)
-             for c in rows for p in c.phones.all()]
-    return len(shown)
+    qs = customer_list(user=user, segment="taxi" if filtered else "")
+    page = OffsetPage(qs, page=1, per_page=50)
+    return len([customer_row(c) for c in page.object_list])
 
 
-def run(*, queries: int, seed: int, output: Path | None = None) -> dict:
+def run(*, queries: int, seed: int, output: Path | None = None, kinds: list[str] | None = None) -> dict:
     from django.db import connection
 
     from aftersales.accounts.access import has_permission
@@ -150,6 +145,8 @@ def run(*, queries: int, seed: int, output: Path | None = None) -> dict:
             return fresh
 
         for kind in KINDS:
+            if kinds and kind not in kinds:
+                continue
             times, hits = [], 0
             for q in samples[kind]:
                 fresh = fresh_user()
@@ -160,6 +157,8 @@ def run(*, queries: int, seed: int, output: Path | None = None) -> dict:
             if times:
                 results[kind] = summarise(times, hits, samples[kind])
         for kind, filtered in (("list_first_page", False), ("list_filtered_page", True)):
+            if kinds and kind not in kinds:
+                continue
             times = []
             for _ in range(queries):
                 fresh = fresh_user()
@@ -187,9 +186,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--database-url", default=None, help="default: $BENCH_DATABASE_URL or aftersales_bench")
     parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--kinds", default="", help=f"comma-separated subset of {', '.join(ALL_KINDS)}")
     args = parser.parse_args(argv)
+    kinds = [k for k in args.kinds.split(",") if k]
+    if unknown := set(kinds) - set(ALL_KINDS):
+        parser.error(f"unknown kinds: {', '.join(sorted(unknown))}")
     setup(args.database_url)
-    return run(queries=args.queries, seed=args.seed, output=args.output)
+    return run(queries=args.queries, seed=args.seed, output=args.output, kinds=kinds)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from .classify import MIN_LENGTH, SearchPlan, classify
 
 MAX_LIMIT = 50
 MAX_QUERY_LENGTH = 100
+PHONE_CANDIDATES = 2000
 # Only what a result shows: fewer columns to read and fewer objects to build.
 CUSTOMER_FIELDS = ("name", "name_pinyin", "name_initials", "id_number", "home_point_id", "home_point__name")
 ASSET_FIELDS = ("kind", "vin", "plate", "serial_number", "brand", "model", "owner_id")
@@ -99,7 +100,10 @@ def search_everything(*, user, q: str, limit: int = 20) -> SearchResults:
         add_customers(_newest_first(_customer_rows(customers_qs, plan).filter(own), broad=broad)[:limit],
                       lambda c: _customer_reason(c, plan))
     if plan.has("phone") and sees_customers and len(found) < limit:
-        phones = CustomerPhone.objects.filter(number__contains=plan.digits).values("customer_id")
+        # A four-digit fragment inside a common mobile prefix ("1311") can match thousands of phones:
+        # only the PHONE_CANDIDATES newest customers with it are checked against the restriction.
+        phones = (CustomerPhone.objects.filter(number__contains=plan.digits).order_by("-customer_id")
+                  .values("customer_id")[:PHONE_CANDIDATES])
         add_customers(_newest_first(customers_qs.filter(pk__in=phones))[:limit], lambda c: "phone")
 
     assets: list[tuple[Asset, str]] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 from django.test import TestCase
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,6 +73,12 @@ class SearchKindsTests(SearchData):
         self.assertEqual(self.matches("8123"), {("customer", self.zhang.pk): "phone"})
         hit = self.find("8765").customers[0]  # the customer's second phone
         self.assertEqual((hit.id, hit.match, hit.match_label), (self.zhang.pk, "phone", "Phone 13987650001"))
+
+    def test_a_fragment_in_thousands_of_phones_checks_the_newest_customers_with_it(self):
+        newer = [customer(self.org["a"], f"赵{i}", f"zhao{i}", f"z{i}", f"1771111{i:04d}") for i in range(3)]
+        with mock.patch("aftersales.search.selectors.PHONE_CANDIDATES", 2):
+            self.assertEqual(self.customer_ids("7711"), [newer[2].pk, newer[1].pk])
+        self.assertEqual(self.customer_ids("7711"), [c.pk for c in reversed(newer)])
 
     def test_phone_written_with_spaces_dashes_and_country_code(self):
         self.assertEqual(self.customer_ids("138 1234 5678"), [self.zhang.pk])

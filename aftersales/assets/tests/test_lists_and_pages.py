@@ -7,6 +7,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from aftersales.assets.models import Asset, Coverage, MeterReading
+from aftersales.assets.services import meter_reading_add
 from aftersales.core.testing import bearer, make_org, make_user
 from aftersales.customers.models import Customer
 
@@ -129,8 +130,8 @@ class AssetPageTests(TestCase):
 
     def test_detail_shows_owner_link_readings_chart_forecast_coverages_and_history(self):
         car = vehicle(self.owner, sale_date=dt.date(2025, 1, 1))
-        for day, value in ((dt.date(2025, 1, 31), 1500), (dt.date(2025, 3, 2), 3000)):
-            MeterReading.objects.create(asset=car, read_on=day, value=value)
+        MeterReading.objects.create(asset=car, read_on=dt.date(2025, 1, 31), value=1500)
+        meter_reading_add(user=self.user, asset_id=car.pk, read_on=dt.date(2025, 3, 2), value=3000)
         Coverage.objects.create(asset=car, kind="base_warranty", starts_on=dt.date(2025, 1, 1),
                                 ends_on=dt.date(2099, 1, 1), distance_limit=100000)
         self.client.post(f"/assets/{car.pk}/edit/", {"service_point": car.service_point_id, "brand": car.brand,
@@ -143,6 +144,7 @@ class AssetPageTests(TestCase):
         self.assertContains(response, "in force")
         self.assertContains(response, "<code>colour</code>", html=True)
         self.assertContains(response, "echarts.min.js")
+        self.assertContains(response, "Meter reading: 3000 @ 2025-03-02")  # the timeline includes its readings
 
     def test_the_list_exports_with_its_filters(self):
         vehicle(self.owner, brand="丰田")

@@ -30,6 +30,11 @@ def demo_data_loaded() -> bool:
     return ServicePoint.objects.filter(code=COMPANY_CODE).exists()
 
 
+def database_has_other_data() -> bool:
+    """An organisation that is not the demo's: never mix demo records into real ones."""
+    return ServicePoint.objects.exclude(code=COMPANY_CODE).filter(parent__isnull=True).exists()
+
+
 def load_demo_data(*, customers: int = 200, today: dt.date | None = None) -> DemoSummary:
     from .archives import create_archives
 

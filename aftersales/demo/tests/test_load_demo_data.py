@@ -36,6 +36,19 @@ class RefusedTests(TestCase):
         self.assertEqual(User.objects.count(), 0)
 
 
+class RealDataTests(TestCase):
+    def test_a_database_with_its_own_organisation_gets_no_demo_data(self):
+        from aftersales.core.testing import make_org
+
+        make_org()
+
+        output = load()
+
+        self.assertIn("Nothing done", output)
+        self.assertFalse(ServicePoint.objects.filter(code="HS").exists())
+        self.assertEqual(ServicePoint.objects.count(), 6)
+
+
 class LoadedTests(TestCase):
     @classmethod
     def setUpTestData(cls):

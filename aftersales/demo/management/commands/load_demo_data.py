@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from aftersales.demo.loader import demo_data_loaded, load_demo_data
+from aftersales.demo.loader import database_has_other_data, demo_data_loaded, load_demo_data
 
 
 class Command(BaseCommand):
@@ -22,6 +22,10 @@ class Command(BaseCommand):
             raise CommandError("--customers must be between 1 and 5000.")
         if demo_data_loaded():
             self.stdout.write("Demo data is already loaded; nothing to do.")
+            return
+        if database_has_other_data():
+            self.stdout.write("This database already holds an organisation of its own; demo data is only "
+                              "loaded into an empty one. Nothing done.")
             return
         started = time.monotonic()
         summary = load_demo_data(customers=customers)

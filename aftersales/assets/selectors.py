@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Reverse
 
 from aftersales.core.errors import NotFoundError
 from aftersales.core.models import AuditLog
@@ -27,9 +28,10 @@ def asset_list(*, user, kind: str = "", owner_id: int | None = None, service_poi
     q = (q or "").replace("\x00", "").strip()
     if q:
         upper = q.upper().replace(" ", "")
-        # Each expression has a matching index (search app: trigram on UPPER(plate/serial), reverse(vin)).
-        qs = qs.filter(Q(plate__icontains=upper) | Q(vin__endswith=upper) | Q(serial_number__icontains=q)
-                       | Q(model__icontains=q))
+        # Each branch has a matching index (search app: trigram on UPPER(plate) and UPPER(serial_number),
+        # text_pattern_ops on reverse(vin)), so PostgreSQL can OR three index scans instead of a table scan.
+        qs = qs.alias(vin_reversed=Reverse("vin")).filter(
+            Q(plate__icontains=upper) | Q(vin_reversed__startswith=upper[::-1]) | Q(serial_number__icontains=q))
     return qs
 
 

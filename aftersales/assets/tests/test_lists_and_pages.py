@@ -157,6 +157,19 @@ class AssetPageTests(TestCase):
         self.assertEqual(len(rows), 2)
         self.assertEqual(rows[1][2], "丰田")
 
+    def test_the_product_list_shows_products_only_with_masked_addresses_in_the_export(self):
+        fridge = product(self.owner, serial="BCD-218", installation_address="浙江省杭州市西湖区文三路100号")
+        car = vehicle(self.owner)
+        response = self.client.get("/assets/products/", {"q": "bcd-218"})
+        self.assertContains(response, f'href="/assets/{fridge.pk}/"')
+        self.assertNotContains(response, f'href="/assets/{car.pk}/"')
+        from io import BytesIO
+
+        from openpyxl import load_workbook
+        exported = self.client.get("/assets/products/", {"export": "xlsx"})
+        rows = list(load_workbook(BytesIO(exported.content)).active.values)
+        self.assertEqual((rows[1][0], rows[1][-1]), ("BCD-218", "浙江省杭州市****"))
+
     def test_a_reading_form_error_is_shown_beside_the_value(self):
         car = vehicle(self.owner)
         MeterReading.objects.create(asset=car, read_on=dt.date(2025, 3, 1), value=10000)

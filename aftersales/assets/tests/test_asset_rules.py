@@ -103,6 +103,10 @@ class AssetRuleTests(TestCase):
     def test_the_owner_must_be_visible_to_the_user(self):
         self.assertEqual(self.refused(422, owner_id=self.other_owner.pk).fields, {"owner_id": ["Unknown customer."]})
         self.assertEqual(list(self.refused(422, owner_id="abc").fields), ["owner_id"])
+        self.assertEqual(list(self.refused(422, owner_id=10**20).fields), ["owner_id"])
+        self.assertEqual(list(self.refused(422, service_point_id=10**20).fields), ["service_point_id"])
+        response = self.post("/api/v1/readings", {"asset_id": 2**62, "read_on": "2025-01-01", "value": 1})
+        self.assertEqual((response.status_code, list(response.json()["fields"])), (422, ["asset_id"]))
 
     def test_the_service_point_must_be_one_of_the_users(self):
         error = self.refused(422, service_point_id=self.b.pk)

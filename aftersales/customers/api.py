@@ -16,6 +16,8 @@ from .schemas import (
     DuplicateOut,
     HistoryEntryOut,
     MergeIn,
+    PathId,
+    RecordId,
     RuleIn,
     RuleOut,
     RulePatch,
@@ -29,7 +31,7 @@ class CustomerFilters(Schema):
     segment: str = ""
     abc_class: str = ""
     value_tier: str = ""
-    home_point_id: int | None = None
+    home_point_id: RecordId | None = None
     ordering: str = selectors.DEFAULT_ORDERING
     include_inactive: bool = False
     limit: int = 50
@@ -39,7 +41,7 @@ class CustomerFilters(Schema):
 class DuplicateFilters(Schema):
     phone: list[str] = []
     id_number: str = ""
-    exclude_id: int | None = None
+    exclude_id: RecordId | None = None
 
 
 def _plain(data: dict) -> dict:
@@ -100,7 +102,7 @@ def customers_classify_all(request):
 
 @router.get("/customers/{pk}", response={200: CustomerOut, **ERRORS},
             summary="One archive (read logged; personal data unmasked only for roles with the right)")
-def customer_detail_endpoint(request, pk: int):
+def customer_detail_endpoint(request, pk: PathId):
     require(request.user, "customers.view_customer")
     return _detail(request, selectors.customer_get(user=request.user, pk=pk))
 
@@ -118,7 +120,7 @@ def customer_create(request, data: CustomerIn):
 
 @router.patch("/customers/{pk}", response={200: CustomerOut, **ERRORS},
               summary="Change an archive; phones and addresses, when given, replace the old ones")
-def customer_update(request, pk: int, data: CustomerPatch):
+def customer_update(request, pk: PathId, data: CustomerPatch):
     require(request.user, "customers.change_customer")
     payload = _plain(data.dict(exclude_unset=True))
     allow = payload.pop("allow_duplicate", False)
@@ -129,7 +131,7 @@ def customer_update(request, pk: int, data: CustomerPatch):
 
 @router.delete("/customers/{pk}", response={204: None, **ERRORS},
                summary="Delete an archive without assets or referrals (otherwise deactivate it)")
-def customer_delete(request, pk: int):
+def customer_delete(request, pk: PathId):
     require(request.user, "customers.delete_customer")
     services.customer_delete(user=request.user, pk=pk)
     return Status(204, None)
@@ -137,7 +139,7 @@ def customer_delete(request, pk: int):
 
 @router.get("/customers/{pk}/history", response={200: list[HistoryEntryOut], **ERRORS},
             summary="Change history: who, when, request id, before and after")
-def customer_history(request, pk: int):
+def customer_history(request, pk: PathId):
     require(request.user, "customers.view_customer")
     customer, entries = selectors.customer_history(user=request.user, pk=pk)
     return history_entries(entries, unmasked=may_unmask(request.user, customer))
@@ -145,7 +147,7 @@ def customer_history(request, pk: int):
 
 @router.post("/customers/{pk}/merge", response={200: CustomerOut, **ERRORS},
              summary="Merge the archive source_id into this one")
-def customer_merge(request, pk: int, data: MergeIn):
+def customer_merge(request, pk: PathId, data: MergeIn):
     require(request.user, "customers.merge_customer")
     services.customer_merge(user=request.user, source_id=data.source_id, target_id=pk)
     customer = selectors.customer_get(user=request.user, pk=pk)
@@ -154,7 +156,7 @@ def customer_merge(request, pk: int, data: MergeIn):
 
 @router.post("/customers/{pk}/classify", response={200: CustomerOut, **ERRORS},
              summary="Recompute this archive's transaction status and class now")
-def customer_classify(request, pk: int):
+def customer_classify(request, pk: PathId):
     require(request.user, "customers.classify_customer")
     services.customer_classify(user=request.user, pk=pk)
     customer = selectors.customer_get(user=request.user, pk=pk)
@@ -177,7 +179,7 @@ def rule_list(request, filters: Query[RuleFilters]):
 
 
 @router.get("/classification-rules/{pk}", response={200: RuleOut, **ERRORS}, summary="One classification rule")
-def rule_detail(request, pk: int):
+def rule_detail(request, pk: PathId):
     require(request.user, "customers.view_classificationrule")
     return selectors.classification_rule_get(user=request.user, pk=pk)
 
@@ -190,14 +192,14 @@ def rule_create(request, data: RuleIn):
 
 
 @router.patch("/classification-rules/{pk}", response={200: RuleOut, **ERRORS}, summary="Change a rule (HQ only)")
-def rule_update(request, pk: int, data: RulePatch):
+def rule_update(request, pk: PathId, data: RulePatch):
     require(request.user, "customers.change_classificationrule")
     return services.classification_rule_update(user=request.user, pk=pk,
                                                data=_plain(data.dict(exclude_unset=True)))
 
 
 @router.delete("/classification-rules/{pk}", response={204: None, **ERRORS}, summary="Delete a rule (HQ only)")
-def rule_delete(request, pk: int):
+def rule_delete(request, pk: PathId):
     require(request.user, "customers.delete_classificationrule")
     services.classification_rule_delete(user=request.user, pk=pk)
     return Status(204, None)

@@ -23,6 +23,7 @@ from aftersales.core.validation import clean_text_fields
 
 from .choices import CLASS_ORDER, ClassDimension, CreditRating, FollowUpPriority
 from .models import ClassificationRule, Customer
+from .selectors import is_record_id
 from .transactions import customer_transaction_status_refresh
 
 RULE_FIELDS = ("dimension", "result", "description", "max_recency_days", "min_visits", "min_spend",
@@ -99,6 +100,8 @@ def customers_classify_all(*, user=None, refresh: bool = True) -> dict:
 
 def customer_classify(*, user, pk: int) -> Customer:
     with transaction.atomic():
+        if not is_record_id(pk):
+            raise NotFoundError()
         customer = Customer.objects.restrict(user, "classify").select_for_update().filter(pk=pk).first()
         if customer is None:
             raise NotFoundError()
@@ -225,6 +228,8 @@ def classification_rule_create(*, user, data: dict) -> ClassificationRule:
 def classification_rule_update(*, user, pk: int, data: dict) -> ClassificationRule:
     _require_hq(user, "change")
     with transaction.atomic():
+        if not is_record_id(pk):
+            raise NotFoundError()
         rule = ClassificationRule.objects.restrict(user, "change").select_for_update().filter(pk=pk).first()
         if rule is None:
             raise NotFoundError()
@@ -243,6 +248,8 @@ def classification_rule_update(*, user, pk: int, data: dict) -> ClassificationRu
 def classification_rule_delete(*, user, pk: int) -> None:
     _require_hq(user, "delete")
     with transaction.atomic():
+        if not is_record_id(pk):
+            raise NotFoundError()
         rule = ClassificationRule.objects.restrict(user, "delete").select_for_update().filter(pk=pk).first()
         if rule is None:
             raise NotFoundError()

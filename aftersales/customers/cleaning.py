@@ -44,6 +44,7 @@ MAX_CREDIT = Decimal("999999999999.99")
 WECHAT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{5,19}$")
 HOURS = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)\s*[-~～–—至]\s*([01]?\d|2[0-4])[:：]([0-5]\d)$")
 POSTCODE = re.compile(r"^\d{6}$")
+MAX_ID = 2**63 - 1
 
 
 @dataclass
@@ -124,8 +125,9 @@ def _scalar(out: Cleaned, name: str, value) -> Any:
     if value in (None, ""):
         return None
     number = _int(value)
-    if number is None or number <= 0:
+    if number is None or not 0 < number <= MAX_ID:
         out.error(name, _("Enter the id of a record."))
+        return None
     return number
 
 

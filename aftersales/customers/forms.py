@@ -47,7 +47,8 @@ class CustomerForm(BootstrapFormMixin, forms.Form):
     credit_limit = forms.DecimalField(label=_("credit limit"), min_value=0, max_digits=14, decimal_places=2,
                                       initial=0)
     payment_term_days = forms.IntegerField(label=_("payment terms (days)"), min_value=0, max_value=365, initial=0)
-    referred_by = forms.IntegerField(label=_("referred by (archive no.)"), min_value=1, required=False)
+    referred_by = forms.IntegerField(label=_("referred by (archive no.)"), min_value=1, max_value=2**63 - 1,
+                                     required=False)
     notes = forms.CharField(label=_("notes"), max_length=5000, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
@@ -126,7 +127,7 @@ class CustomerFilterForm(forms.Form):
 
 
 class MergeForm(BootstrapFormMixin, forms.Form):
-    source_id = forms.IntegerField(label=_("Duplicate archive no."), min_value=1,
+    source_id = forms.IntegerField(label=_("Duplicate archive no."), min_value=1, max_value=2**63 - 1,
                                    help_text=_("Its phones, addresses, assets and history move to this archive; "
                                                "it is then closed."))
     confirm = forms.BooleanField(label=_("I have checked that both archives are the same customer"))

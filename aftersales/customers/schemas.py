@@ -1,8 +1,8 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 
 from .choices import (
     Channel,
@@ -14,6 +14,10 @@ from .choices import (
     PhoneKind,
     Segment,
 )
+
+MAX_ID = 2**63 - 1  # a database bigint; larger numbers are bad input, not a crash
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class PhoneIn(Schema):
@@ -53,8 +57,8 @@ class CustomerIn(Schema):
     credit_limit: Decimal = Field(Decimal("0"), ge=0, max_digits=14, decimal_places=2)
     payment_term_days: int = Field(0, ge=0, le=365)
     notes: str = Field("", max_length=5000)
-    referred_by_id: int | None = None
-    home_point_id: int
+    referred_by_id: RecordId | None = None
+    home_point_id: RecordId
     phones: list[PhoneIn] = Field(default_factory=list, max_length=10)
     addresses: list[AddressIn] = Field(default_factory=list, max_length=10)
     allow_duplicate: bool = Field(False, description="Create although another archive has the same phone or ID "
@@ -80,8 +84,8 @@ class CustomerPatch(Schema):
     credit_limit: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     payment_term_days: int | None = Field(None, ge=0, le=365)
     notes: str | None = Field(None, max_length=5000)
-    referred_by_id: int | None = None
-    home_point_id: int | None = None
+    referred_by_id: RecordId | None = None
+    home_point_id: RecordId | None = None
     is_active: bool | None = None
     phones: list[PhoneIn] | None = Field(None, max_length=10, description="Replaces all phones when given")
     addresses: list[AddressIn] | None = Field(None, max_length=10, description="Replaces all addresses when given")
@@ -195,7 +199,7 @@ class DuplicateOut(Schema):
 
 
 class MergeIn(Schema):
-    source_id: int = Field(description="The duplicate archive; everything it holds moves to this one")
+    source_id: RecordId = Field(description="The duplicate archive; everything it holds moves to this one")
 
 
 class ClassifyAllOut(Schema):

@@ -16,6 +16,8 @@ from .idnumbers import normalise_id_number
 from .models import ClassificationRule, Customer, CustomerAddress, CustomerPhone
 from .phones import normalise_phone
 
+MAX_ID = 2**63 - 1
+
 # ordering parameter → ORDER BY; the default (-id) is the one paged by keyset.
 ORDERINGS = {
     "-id": ("-id",), "id": ("id",), "name": ("name_pinyin", "id"), "-name": ("-name_pinyin", "-id"),
@@ -80,12 +82,19 @@ def customer_list(*, user, q: str = "", segment: str = "", abc_class: str = "", 
     if value_tier:
         qs = qs.filter(value_tier=value_tier)
     if home_point_id:
-        qs = qs.filter(home_point_id=home_point_id)
+        qs = qs.filter(home_point_id=home_point_id) if is_record_id(home_point_id) else qs.none()
     qs = _search(qs, q)
     return qs.order_by(*ORDERINGS[ordering])
 
 
+def is_record_id(pk) -> bool:
+    """Whether ``pk`` can be an id at all (a bigint); anything else is answered as not found."""
+    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= MAX_ID
+
+
 def customer_get(*, user, pk: int, action: str = "view") -> Customer:
+    if not is_record_id(pk):
+        raise NotFoundError()
     customer = (Customer.objects.restrict(user, action)
                 .select_related("home_point", "referred_by", "merged_into")
                 .prefetch_related(_phones_prefetch(), _addresses_prefetch())
@@ -101,7 +110,7 @@ def customer_referrals(*, user, customer: Customer) -> QuerySet[Customer]:
 
 
 def customer_visible(*, user, pk: int) -> bool:
-    return Customer.objects.restrict(user, "view").filter(pk=pk).exists()
+    return is_record_id(pk) and Customer.objects.restrict(user, "view").filter(pk=pk).exists()
 
 
 def history_for_customer(customer: Customer, *, limit: int = 200) -> list:
@@ -132,7 +141,8 @@ def customer_find_duplicates(*, user, phones: list[str], id_number: str = "",
                 break
             except ValueError:
                 continue
-    return find_duplicate_archives(user=user, phones=numbers, id_number=number, exclude_id=exclude_id)
+    return find_duplicate_archives(user=user, phones=numbers, id_number=number,
+                                   exclude_id=exclude_id if is_record_id(exclude_id) else None)
 
 
 def classification_rule_list(*, user, dimension: str = "") -> QuerySet[ClassificationRule]:
@@ -143,6 +153,8 @@ def classification_rule_list(*, user, dimension: str = "") -> QuerySet[Classific
 
 
 def classification_rule_get(*, user, pk: int, action: str = "view") -> ClassificationRule:
+    if not is_record_id(pk):
+        raise NotFoundError()
     rule = ClassificationRule.objects.restrict(user, action).filter(pk=pk).first()
     if rule is None:
         raise NotFoundError()

@@ -250,3 +250,25 @@ class CustomerRulesTests(TestCase):
         self.assertEqual(row.after["phones"], ["13600009999"])
         self.assertEqual(row.after["name"], "钱七")
         self.assertNotEqual(row.request_id, "")
+
+
+class HugeIdTests(TestCase):
+    """Ids beyond a database bigint are bad input (422) or unknown (404), never a crash."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.org = make_org()
+        cls.advisor = make_user("advisor", point=cls.org["a"], role="service_advisor")
+
+    def test_huge_ids(self):
+        huge = 2**70
+        self.assertEqual(self.client.get(f"{URL}/{huge}", **bearer(self.advisor)).status_code, 422)
+        response = _post(self.client, self.advisor, URL, {"name": "x", "home_point_id": huge})
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("home_point_id", response.json()["fields"])
+        self.assertEqual(self.client.get(URL, {"home_point_id": huge}, **bearer(self.advisor)).status_code, 422)
+        self.client.force_login(self.advisor)
+        self.assertEqual(self.client.get(f"/customers/{huge}/").status_code, 404)
+        self.assertEqual(self.client.get("/customers/duplicates/check/", {"exclude": str(huge),
+                                                                          "phones-0-number": "13800001111"})
+                         .status_code, 200)

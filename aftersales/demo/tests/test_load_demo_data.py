@@ -217,3 +217,23 @@ class DemoPasswordTests(TestCase):
         self.assertTrue(check_password("advisor", encoded))
         self.assertFalse(check_password("admin", encoded))
         self.assertTrue(get_hasher().must_update(encoded))
+
+
+def test_production_settings_never_load_demo_data(tmp_path):
+    """The real production settings module, in a process of its own: the command refuses."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "x" * 50,
+           "AFTERSALES_VAR_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+
+    done = subprocess.run([sys.executable, "manage.py", "load_demo_data"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 1
+    assert "Demo data is not allowed" in done.stderr
+    assert not (tmp_path / "aftersales.sqlite3").exists() or (tmp_path / "aftersales.sqlite3").stat().st_size == 0

@@ -73,15 +73,19 @@ def dimension_case(dimension: str, rules: list[ClassificationRule], now: dt.date
 
 
 def _classify(qs) -> int:
+    """One UPDATE that writes only the rows whose class or tier changes (a nightly run over a million
+    archives then rewrites the few that moved, not the whole table). Returns the rows changed."""
     now = timezone.now()
     rules = list(ClassificationRule.objects.filter(is_active=True))
-    return qs.update(abc_class=dimension_case(ClassDimension.ABC, rules, now),
-                     value_tier=dimension_case(ClassDimension.TIER, rules, now), classified_at=now)
+    abc = dimension_case(ClassDimension.ABC, rules, now)
+    tier = dimension_case(ClassDimension.TIER, rules, now)
+    changed = qs.exclude(Q(abc_class=abc) & Q(value_tier=tier))
+    return changed.update(abc_class=abc, value_tier=tier, classified_at=now)
 
 
 def customers_classify_all(*, user=None, refresh: bool = True) -> dict:
     """Reclassify every archive the user may classify (all of them for the periodic job, ``user=None``).
-    Returns how many were classified and the count per class."""
+    Returns how many were classified, how many changed class, and the count per class."""
     if user is not None and not scope_for(user, "customers.classify_customer").allowed:
         raise PermissionDeniedError()
     with transaction.atomic():
@@ -91,10 +95,11 @@ def customers_classify_all(*, user=None, refresh: bool = True) -> dict:
             customer_transaction_status_refresh(customer_ids=None if user is None or
                                                 scope_for(user, "customers.classify_customer").everything
                                                 else qs.values_list("pk", flat=True))
-        classified = _classify(qs)
+        changed = _classify(qs)
         abc = dict(qs.order_by().values_list("abc_class").annotate(n=Count("id")))
         tiers = dict(qs.order_by().values_list("value_tier").annotate(n=Count("id")))
-    return {"classified": classified, "abc": {k or "-": v for k, v in abc.items()},
+    classified = sum(abc.values())
+    return {"classified": classified, "changed": changed, "abc": {k or "-": v for k, v in abc.items()},
             "tiers": {k or "-": v for k, v in tiers.items()}}
 
 

@@ -204,6 +204,7 @@ class MergeIn(Schema):
 
 class ClassifyAllOut(Schema):
     classified: int
+    changed: int = Field(description="Archives whose class or tier changed")
     abc: dict[str, int]
     tiers: dict[str, int]
 

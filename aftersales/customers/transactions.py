@@ -8,8 +8,9 @@ returning a queryset grouped by customer with exactly these annotations::
         total_spend=Sum("paid_total"), outstanding_balance=Sum("balance"),
         open_orders=Count("id", filter=Q(status__in=OPEN)))
 
-``customer_transaction_status_refresh`` then recomputes the columns with set-based UPDATEs (one to
-reset, one per source), never a loop over customers. Without sources every value is zero/empty.
+``customer_transaction_status_refresh`` then recomputes the columns with set-based UPDATEs (one for
+a single source; with several, one to reset and one per source), never a loop over customers.
+Without sources every value is zero/empty.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 
 from .models import Customer
@@ -44,18 +45,40 @@ def _sub(source: QuerySet, name: str, output_field=None) -> Subquery:
     return Subquery(source.filter(customer_id=OuterRef("pk")).values(name)[:1], output_field=output_field)
 
 
+DEFAULTS = {"first_visit_at": None, "last_visit_at": None, "visit_count": 0, "total_spend": 0,
+            "outstanding_balance": 0, "open_orders": 0}
+
+
+def _not_default() -> Q:
+    return (Q(first_visit_at__isnull=False) | Q(last_visit_at__isnull=False) | ~Q(visit_count=0)
+            | ~Q(total_spend=0) | ~Q(outstanding_balance=0) | ~Q(open_orders=0))
+
+
 def customer_transaction_status_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
-    """Recompute the transaction status of the given customers (all when None); returns rows touched."""
+    """Recompute the transaction status of the given customers (all when None); returns rows written.
+
+    Only archives with business (in a source) or with stale non-zero values are written, so the
+    nightly run does not rewrite a million idle archives.
+    """
     ids = list(customer_ids) if customer_ids is not None else None
+    money, count = DecimalField(max_digits=14, decimal_places=2), IntegerField()
     with transaction.atomic():
         base = Customer.objects.all() if ids is None else Customer.objects.filter(pk__in=ids)
-        touched = base.update(first_visit_at=None, last_visit_at=None, visit_count=0, total_spend=0,
-                              outstanding_balance=0, open_orders=0)
-        money, count = DecimalField(max_digits=14, decimal_places=2), IntegerField()
-        for aggregate in _SOURCES.values():
-            source = aggregate()
+        sources = [aggregate() for aggregate in _SOURCES.values()]
+        if len(sources) == 1:
+            # The usual case (work orders): absolute values in one statement.
+            source = sources[0]
+            return base.filter(Q(pk__in=source.values("customer_id")) | _not_default()).update(
+                first_visit_at=_sub(source, "first_visit_at"), last_visit_at=_sub(source, "last_visit_at"),
+                visit_count=Coalesce(_sub(source, "visit_count", count), 0),
+                total_spend=Coalesce(_sub(source, "total_spend", money), 0, output_field=money),
+                outstanding_balance=Coalesce(_sub(source, "outstanding_balance", money), 0, output_field=money),
+                open_orders=Coalesce(_sub(source, "open_orders", count), 0),
+            )
+        written = base.filter(_not_default()).update(**DEFAULTS)
+        for source in sources:  # several sources: start from zero and add each one
             first, last = _sub(source, "first_visit_at"), _sub(source, "last_visit_at")
-            base.filter(pk__in=source.values("customer_id")).update(
+            written += base.filter(pk__in=source.values("customer_id")).update(
                 first_visit_at=Case(When(first_visit_at__isnull=True, then=first),
                                     When(first_visit_at__gt=first, then=first), default=F("first_visit_at")),
                 last_visit_at=Case(When(last_visit_at__isnull=True, then=last),
@@ -66,4 +89,4 @@ def customer_transaction_status_refresh(*, customer_ids: Iterable[int] | None = 
                     _sub(source, "outstanding_balance", money), 0, output_field=money),
                 open_orders=F("open_orders") + Coalesce(_sub(source, "open_orders", count), 0),
             )
-    return touched
+    return written

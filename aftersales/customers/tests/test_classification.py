@@ -62,8 +62,10 @@ class DefaultRulesTests(TestCase):
             "大客户": ("A", "gold"), "老客户": ("B", "bronze"), "欠款户": ("C", "gold"),
             "流失户": ("C", "lead"), "新客户": ("C", "lead"),
         })
-        self.assertEqual(result, {"classified": 5, "abc": {"A": 1, "B": 1, "C": 3},
+        self.assertEqual(result, {"classified": 5, "changed": 5, "abc": {"A": 1, "B": 1, "C": 3},
                                   "tiers": {"gold": 2, "bronze": 1, "lead": 2}})
+        # A second run finds nothing to change and writes no row.
+        self.assertEqual(customers_classify_all(user=None, refresh=False)["changed"], 0)
 
     def test_recompute_is_one_statement_whatever_the_number_of_customers(self):
         def statements() -> int:
@@ -163,9 +165,10 @@ class TransactionSourceTests(TestCase):
         self.assertLessEqual(self.zhang.first_visit_at, self.zhang.last_visit_at)
         self.assertEqual((self.li.visit_count, self.li.total_spend, self.li.last_visit_at), (0, 0, None))
 
-    def test_without_sources_everything_is_zero(self):
+    def test_without_sources_everything_is_zero_and_idle_archives_are_not_rewritten(self):
+        self.assertEqual(customer_transaction_status_refresh(), 0)
         Customer.objects.update(visit_count=4, total_spend=Decimal("9"), last_visit_at=NOW)
-        customer_transaction_status_refresh(customer_ids=[self.zhang.pk])
+        self.assertEqual(customer_transaction_status_refresh(customer_ids=[self.zhang.pk]), 1)
         self.zhang.refresh_from_db()
         self.li.refresh_from_db()
         self.assertEqual((self.zhang.visit_count, self.zhang.total_spend, self.zhang.last_visit_at), (0, 0, None))
@@ -252,7 +255,7 @@ class ClassificationRuleAPITests(_RuleSetUp, StandardAPITests):
         self.assertEqual(one.status_code, 200, one.content)
         self.assertEqual(one.json()["abc_class"], "")  # the only rules here need 5 visits
         everything = self.call("post", "/api/v1/customers/classify", hq)
-        self.assertEqual(everything.json(), {"classified": 1, "abc": {"-": 1}, "tiers": {"-": 1}})
+        self.assertEqual(everything.json(), {"classified": 1, "changed": 0, "abc": {"-": 1}, "tiers": {"-": 1}})
         advisor = make_user("advisor", point=self.point_a, role="service_advisor")
         self.assertEqual(self.call("post", "/api/v1/customers/classify", advisor).status_code, 403)
         with self.assertRaises(PermissionDeniedError):
@@ -308,11 +311,12 @@ class ClassificationRuleViewTests(_RuleSetUp, StandardViewTests):
 
     def test_recompute_all_button(self):
         hq = make_user("hq", point=self.org["hq"], role="hq_manager")
-        customer(self.point_a, "张三", "13800000009")
+        customer(self.point_a, "张三", "13800000009", visit_count=6)
         self._login(hq)
         response = self.client.post("/customers/classify/", follow=True)
         self.assertContains(response, "1 archives classified.")
-        self.assertIsNotNone(Customer.objects.get().classified_at)
+        # The periodic refresh found no business (no sources), so the 6 visits are gone: no class.
+        self.assertEqual(Customer.objects.get().visit_count, 0)
 
 
 def test_rule_api_bad_numbers_named(client, db):

@@ -104,7 +104,11 @@ def search_everything(*, user, q: str, limit: int = 20) -> SearchResults:
         # only the PHONE_CANDIDATES newest customers with it are checked against the restriction.
         phones = (CustomerPhone.objects.filter(number__contains=plan.digits).order_by("-customer_id")
                   .values("customer_id")[:PHONE_CANDIDATES])
-        add_customers(_newest_first(customers_qs.filter(pk__in=phones))[:limit], lambda c: "phone")
+        # Ids first: the visibility of each candidate is then an index-only probe (search_cust_id_point).
+        ids = [pk for pk in _newest_first(customers_qs.filter(pk__in=phones)).values_list("id", flat=True)[:limit]
+               if pk not in found]
+        if ids:
+            add_customers(customers_qs.filter(pk__in=ids).order_by("-id"), lambda c: "phone")
 
     assets: list[tuple[Asset, str]] = []
     asset_condition = _asset_condition(plan)

@@ -115,7 +115,8 @@ class SearchKindsTests(SearchData):
         self.assertEqual(len(self.find("张三", limit=50).customers), 5)
 
     def test_query_count_is_fixed(self):
-        # access rights (4) + customers by their own columns + by phone + assets + the phones shown
+        # access rights (4) + customers by their own columns + ids by phone + assets + the phones shown
+        # (the customer found by phone was already found by its ID number: no second fetch)
         user = User.objects.get(pk=self.advisor_a.pk)
         with self.assertNumQueries(8):
             search_everything(user=user, q="1234")
@@ -261,7 +262,7 @@ class SearchAPITests(SearchData):
 
     def test_query_count_of_a_search_request_is_pinned(self):
         headers = bearer(self.advisor_a)
-        # token (2: look-up, last use) + access rights (4) + customers + phones + assets + the phones shown
+        # token (2: look-up, last use) + access rights (4) + customers + ids by phone + assets + phones shown
         with self.assertNumQueries(10):
             response = self.client.get(self.url, {"q": "1234"}, **headers)
         self.assertEqual(response.status_code, 200)

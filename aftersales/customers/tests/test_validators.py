@@ -4,8 +4,9 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from pypinyin import lazy_pinyin
 from stdnum.cn import ric, uscc
 
 from aftersales.customers.idnumbers import (
@@ -57,10 +58,11 @@ def test_pinyin_keys_are_lower_ascii_without_spaces_and_initials_are_prefix_lett
 
 
 @given(st.text(alphabet=CJK, min_size=1, max_size=20))
+@example("张嗧三")  # 嗧 has no reading in pypinyin: it cannot be typed as pinyin, so it is left out
 @settings(max_examples=200, deadline=None)
-def test_every_chinese_character_gives_one_initial(name):
+def test_every_chinese_character_with_a_reading_gives_one_initial(name):
     full, initials = name_search_keys(name, person=False)
-    assert len(initials) == len(name)
+    assert len(initials) == sum(1 for ch in name if lazy_pinyin(ch)[0] != ch)
 
 
 # --- phones -----------------------------------------------------------------------------------------
@@ -117,7 +119,7 @@ def test_normalise_phone_either_returns_digits_or_raises_value_error(raw):
     except ValueError as exc:
         assert str(exc)
     else:
-        assert result.isdigit() and 7 <= len(result) <= 12
+        assert result.isdigit() and 5 <= len(result) <= 16
         assert normalise_phone(result) == result  # idempotent
 
 

@@ -35,12 +35,18 @@ static/vendor/.built: package.json package-lock.json Makefile
 
 assets: static/vendor/.built
 
-# Debian packages: gettext for the catalogues, Chromium and a CJK font for browser tests.
+# Debian packages: gettext for the catalogues, Chromium and a CJK font for browser tests, Pango for
+# WeasyPrint's PDFs, poppler (pdftoppm) and Tesseract with its Simplified Chinese model so the tests
+# can turn a PDF into an image and read the Chinese back.
 system-packages:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "noto sans cjk\|wenquanyi" || missing="$$missing fonts-noto-cjk"; \
+	ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr"; \
+	[ -n "$$(ls /usr/share/tesseract-ocr/*/tessdata/chi_sim.traineddata 2>/dev/null)" ] || missing="$$missing tesseract-ocr-chi-sim"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -56,7 +62,7 @@ migrate: venv
 demo: migrate
 	$(MANAGE) load_demo_data
 
-run: venv assets messages demo
+run: venv assets system-packages messages demo
 	$(MANAGE) collectstatic --no-input -v 0
 	@echo "Aftersales on http://127.0.0.1:$(PORT)  (logins in README.md)"
 	@mkdir -p var; \

@@ -9,12 +9,18 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from aftersales.accounts.api import auth_router
 from aftersales.accounts.api import router as accounts_router
+from aftersales.appointments.api import router as appointments_router
 from aftersales.assets.api import router as assets_router
 from aftersales.core.api import API_AUTH
 from aftersales.core.errors import ApplicationError
+from aftersales.crm.api import router as crm_router
 from aftersales.customers.api import router as customers_router
 from aftersales.imports.api import router as imports_router
+from aftersales.insurance.api import router as insurance_router
+from aftersales.parts.api import router as parts_router
 from aftersales.search.api import router as search_router
+from aftersales.warranty.api import router as warranty_router
+from aftersales.workshop.api import router as workshop_router
 
 api = NinjaAPI(
     title="Aftersales API",
@@ -31,6 +37,12 @@ api.add_router("/", customers_router)
 api.add_router("/", assets_router)
 api.add_router("/", search_router)
 api.add_router("/", imports_router)
+api.add_router("/", crm_router)
+api.add_router("/", appointments_router)
+api.add_router("/", parts_router)
+api.add_router("/", warranty_router)
+api.add_router("/", workshop_router)
+api.add_router("/", insurance_router)
 
 
 def _error(request, status: int, code: str, message: str, fields=None):

@@ -13,13 +13,20 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 VIEW_BASICS = ["accounts.view_servicepoint", "customers.view_customer", "assets.view_*"]
+WORKSHOP_APPS = ["crm.*", "appointments.*", "parts.*", "warranty.*", "workshop.*", "insurance.*"]
+# What everyone on the workshop floor may read: the orders, their lines and timeline, the catalogues.
+WORKSHOP_VIEW = [
+    "workshop.view_workorder", "workshop.view_workorderline", "workshop.view_workorderevent",
+    "workshop.view_labouroperation", "workshop.view_jobassignment", "workshop.view_timeentry",
+    "workshop.view_qcinspection", "workshop.view_qcchecklist", "parts.view_part", "parts.view_stock",
+]
 
 DEFAULT_ROLES: dict[str, dict] = {
     "hq_manager": {
         "name": _("HQ after-sales manager"),
         "scope": "all",
         "pii": True,
-        "perms": ["accounts.*", "customers.*", "assets.*", "imports.*", "core.*"],
+        "perms": ["accounts.*", "customers.*", "assets.*", "imports.*", "core.*", *WORKSHOP_APPS],
     },
     "point_manager": {
         "name": _("Service point manager"),
@@ -27,7 +34,7 @@ DEFAULT_ROLES: dict[str, dict] = {
         "pii": True,
         "perms": [
             "accounts.view_servicepoint", "accounts.change_servicepoint", "accounts.view_user", "accounts.manage_users",
-            "customers.*", "assets.*", "imports.*", "core.view_auditlog", "core.view_accesslog",
+            "customers.*", "assets.*", "imports.*", "core.view_auditlog", "core.view_accesslog", *WORKSHOP_APPS,
         ],
     },
     "service_advisor": {
@@ -37,7 +44,15 @@ DEFAULT_ROLES: dict[str, dict] = {
         "perms": [
             *VIEW_BASICS, "customers.add_customer", "customers.change_customer", "customers.view_classificationrule",
             "assets.add_*", "assets.change_*", "imports.view_importjob", "imports.add_importjob",
-            "core.view_auditlog",
+            "core.view_auditlog", *WORKSHOP_VIEW,
+            "appointments.view_*", "appointments.add_appointment", "appointments.change_appointment",
+            "appointments.confirm_appointment", "crm.view_notification",
+            "workshop.add_workorder", "workshop.change_workorder", "workshop.*_workorderline",
+            "workshop.*_workorderdamage", "workshop.*_workorderphoto", "workshop.view_approval",
+            "workshop.add_approval", "workshop.record_approval_workorder", "workshop.dispatch_workorder",
+            "workshop.finish_repair_workorder", "workshop.deliver_workorder", "workshop.cancel_workorder",
+            "workshop.add_jobassignment", "workshop.delete_jobassignment", "workshop.view_payment",
+            "workshop.view_discountrequest", "warranty.view_*", "insurance.view_*",
         ],
     },
     "hotline_agent": {
@@ -45,43 +60,47 @@ DEFAULT_ROLES: dict[str, dict] = {
         "scope": "all",
         "pii": True,
         "perms": [*VIEW_BASICS, "customers.add_customer", "customers.change_customer", "assets.add_*",
-                  "assets.change_*"],
+                  "assets.change_*", "appointments.view_*", "appointments.add_appointment",
+                  "appointments.change_appointment", "appointments.confirm_appointment", "crm.view_notification"],
     },
     "dispatcher": {
         "name": _("Dispatcher"),
         "scope": "all",
         "pii": False,
-        "perms": [*VIEW_BASICS],
+        "perms": [*VIEW_BASICS, "appointments.view_appointment"],
     },
     "technician": {
         "name": _("Technician"),
         "scope": "point",
         "pii": False,
-        "perms": [*VIEW_BASICS, "assets.add_meterreading"],
+        "perms": [*VIEW_BASICS, "assets.add_meterreading", *WORKSHOP_VIEW, "workshop.add_timeentry",
+                  "workshop.finish_repair_workorder"],
     },
     "qc_inspector": {
         "name": _("Quality inspector"),
         "scope": "point",
         "pii": False,
-        "perms": [*VIEW_BASICS],
+        "perms": [*VIEW_BASICS, *WORKSHOP_VIEW, "workshop.inspect_workorder", "workshop.add_qcinspection"],
     },
     "parts_clerk": {
         "name": _("Parts clerk"),
         "scope": "point",
         "pii": False,
-        "perms": ["accounts.view_servicepoint", "customers.view_customer"],
+        "perms": ["accounts.view_servicepoint", "customers.view_customer", "parts.*", *WORKSHOP_VIEW],
     },
     "cashier": {
         "name": _("Cashier"),
         "scope": "point",
         "pii": True,
-        "perms": [*VIEW_BASICS],
+        "perms": [*VIEW_BASICS, *WORKSHOP_VIEW, "workshop.settle_workorder", "workshop.view_payment",
+                  "workshop.add_payment", "workshop.view_discountrequest", "workshop.add_discountrequest"],
     },
     "claims_clerk": {
         "name": _("Claims clerk"),
         "scope": "point",
         "pii": True,
-        "perms": [*VIEW_BASICS, "assets.change_coverage", "assets.add_coverage"],
+        "perms": [*VIEW_BASICS, "assets.change_coverage", "assets.add_coverage", *WORKSHOP_VIEW, "insurance.*",
+                  "warranty.view_*"],
     },
 }
 

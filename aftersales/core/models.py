@@ -83,3 +83,17 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.object_repr}"
+
+
+class DocumentSequence(models.Model):
+    """The last number given in a series (for example work orders of one point in one year)."""
+
+    series = models.CharField(_("series"), max_length=64, unique=True)
+    value = models.PositiveBigIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document sequence")
+        verbose_name_plural = _("document sequences")
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.value}"

@@ -35,6 +35,12 @@ INSTALLED_APPS = [
     "aftersales.assets",
     "aftersales.search",
     "aftersales.imports",
+    "aftersales.crm",
+    "aftersales.appointments",
+    "aftersales.parts",
+    "aftersales.warranty",
+    "aftersales.workshop",
+    "aftersales.insurance",
     "aftersales.demo",
 ]
 

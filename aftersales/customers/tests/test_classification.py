@@ -22,7 +22,11 @@ from aftersales.customers.services import (
     customers_classify_all,
 )
 from aftersales.customers.tasks import classify_all_customers
-from aftersales.customers.transactions import register_transaction_source, unregister_transaction_source
+from aftersales.customers.transactions import (
+    register_transaction_source,
+    transaction_sources,
+    unregister_transaction_source,
+)
 
 from .factories import customer
 
@@ -125,12 +129,20 @@ class DefaultRulesTests(TestCase):
 
 
 class TransactionSourceTests(TestCase):
+    """The refresh mechanism on its own: the apps' registered sources (work orders) are set aside."""
+
     @classmethod
     def setUpTestData(cls):
         cls.org = make_org()
         cls.a, cls.b, cls.c = cls.org["a"], cls.org["b"], cls.org["c"]
         cls.zhang = customer(cls.a, "张三", "13800000001")
         cls.li = customer(cls.a, "李四", "13800000002")
+
+    def setUp(self):
+        registered = transaction_sources()
+        for name in registered:
+            unregister_transaction_source(name)
+        self.addCleanup(lambda: [register_transaction_source(n, f) for n, f in registered.items()])
 
     def test_sources_are_combined_set_based(self):
         money = DecimalField(max_digits=14, decimal_places=2)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WarrantyConfig(AppConfig):
+    name = "aftersales.warranty"
+    label = "warranty"
+    verbose_name = _("Warranty")

@@ -1,0 +1,117 @@
+"""The only writer of ``WorkOrder.status``.
+
+``work_order_transition`` locks the order, finds the pair in ``states.TRANSITIONS``, checks the
+permission at the order's point and the guard, applies the transition's effect, saves, and writes
+the event, in one transaction. Effects are the side of a transition that other stages own (stock,
+rework, timestamps); they run before the event so a failing effect rolls the whole step back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.access import scope_for
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+
+from ..choices import WorkOrderStatus
+from ..models import WorkOrder, WorkOrderEvent
+from ..states import Transition, transition_between, transition_named
+
+_EFFECTS: dict[str, list[Callable]] = {}
+
+
+def register_effect(name: str, effect: Callable) -> None:
+    """Run ``effect(order=…, user=…, data=…)`` inside transition ``name`` (idempotent registration)."""
+    effects = _EFFECTS.setdefault(name, [])
+    if effect not in effects:
+        effects.append(effect)
+
+
+def locked_order(user, pk, permission: str = "workshop.view_workorder") -> WorkOrder:
+    """The order row-locked for the rest of the transaction, or 404 (also outside the user's points)."""
+    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
+        raise NotFoundError()
+    scope = scope_for(user, permission)
+    qs = WorkOrder.objects.all()
+    if not scope.everything:
+        qs = qs.filter(service_point_id__in=scope.point_ids)
+    if not qs.filter(pk=pk).exists():
+        raise NotFoundError()
+    return WorkOrder.objects.select_for_update(of=("self",)).select_related("asset", "customer",
+                                                                             "service_point").get(pk=pk)
+
+
+def guard_reasons(order: WorkOrder, transition: Transition, user=None) -> list[str]:
+    return list(transition.guard(order, user=user)) if transition.guard else []
+
+
+def work_order_transition(*, user, order: WorkOrder | int, to: str | None = None, name: str | None = None,
+                          note: str = "", data: dict | None = None, actor_label: str = "",
+                          authorised_by_token: bool = False) -> WorkOrder:
+    """Move the order to ``to`` (or along the transition called ``name``).
+
+    ``authorised_by_token``: the customer acts through an approval link (no user); the caller has
+    checked the token, which stands in for the permission.
+    """
+    with transaction.atomic():
+        pk = order if isinstance(order, int) else order.pk
+        if authorised_by_token:
+            order = WorkOrder.objects.select_for_update(of=("self",)).select_related(
+                "asset", "customer", "service_point").get(pk=pk)
+        else:
+            order = locked_order(user, pk)
+        source = order.status
+        transition = transition_between(source, to) if to else transition_named(source, name or "")
+        if transition is None:
+            label = dict(WorkOrderStatus.choices).get(to or "", to or name or "")
+            message = _("A work order in state “%(state)s” cannot go to “%(target)s”.") % {
+                "state": order.get_status_display(), "target": label}
+            raise ConflictError("invalid_transition", message, {"status": [message]})
+        if not authorised_by_token and not scope_for(user, transition.permission).covers(order.service_point_id):
+            raise PermissionDeniedError()
+        reasons = guard_reasons(order, transition, user)
+        if reasons:
+            raise ConflictError("guard_failed", " ".join(reasons), {"status": reasons})
+        order.status = transition.target
+        _stamp(order, transition, note)
+        for effect in _EFFECTS.get(transition.name, []):
+            effect(order=order, user=user, data=data or {})
+        order.save()
+        WorkOrderEvent.objects.create(
+            work_order=order, kind=transition.name, from_status=source, to_status=transition.target,
+            actor=user if getattr(user, "is_authenticated", False) else None, actor_label=actor_label[:100],
+            note=(note or "")[:500], data=data or {},
+        )
+        _after_commit(order, transition)
+    return order
+
+
+def _stamp(order: WorkOrder, transition: Transition, note: str) -> None:
+    now = timezone.now()
+    if transition.target == WorkOrderStatus.SETTLED:
+        order.settled_at = now
+    elif transition.target == WorkOrderStatus.DELIVERED:
+        order.delivered_at = now
+    elif transition.target == WorkOrderStatus.CANCELLED:
+        order.cancelled_at = now
+        order.cancel_reason = (note or "")[:255]
+    elif transition.name == "qc_fail":
+        order.rework_count += 1
+
+
+def _after_commit(order: WorkOrder, transition: Transition) -> None:
+    """Keep the customer's derived transaction status (open orders, spend, balance) current."""
+    customer_id = order.customer_id
+
+    def refresh():
+        from aftersales.customers.transactions import customer_transaction_status_refresh
+
+        customer_transaction_status_refresh(customer_ids=[customer_id])
+
+    if transition.target in (WorkOrderStatus.SETTLED, WorkOrderStatus.CANCELLED, WorkOrderStatus.DELIVERED) \
+            or transition.source == WorkOrderStatus.RECEPTION:
+        transaction.on_commit(refresh)

@@ -1,0 +1,144 @@
+"""The work order's one transition table: (from, to) → name, permission, guard.
+
+Only ``services.transitions.work_order_transition`` changes ``WorkOrder.status``; it looks the
+pair up here, checks the permission and the guard, applies the transition's effect (stock
+reservations, rework count, …) and writes the event, all in one transaction. A guard returns the
+reasons the transition may not happen now (empty: it may), so the UI can say why a button is off.
+
+    reception → awaiting_approval → approved → in_repair → quality_check → ready_for_settlement
+              ↖ (revise)                          ↑   (qc_fail: rework) ↓
+                                                  └──────────────────────┘
+    ready_for_settlement → settled → delivered;   reception | awaiting_approval | approved → cancelled
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aftersales.assets.choices import AssetKind
+
+from .choices import ApprovalStatus, JobStatus, LineKind, LineStatus, StockState, WorkOrderStatus
+
+S = WorkOrderStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: str
+    target: str
+    permission: str
+    label: str
+    guard: Callable | None = None
+
+
+# ---- guards: each returns a list of reasons why not ---------------------------------------------
+
+def _has_lines_to_propose(order, **_kw) -> list[str]:
+    reasons = []
+    if not order.lines.filter(status=LineStatus.PROPOSED).exists():
+        reasons.append(_("Add at least one line to the estimate."))
+    if order.asset.kind == AssetKind.VEHICLE and order.mileage_in is None:
+        reasons.append(_("Record the mileage at reception first."))
+    return reasons
+
+
+def _estimate_approved(order, **_kw) -> list[str]:
+    latest = order.approvals.filter(kind="estimate").order_by("-sequence").first()
+    if latest is None or latest.status != ApprovalStatus.APPROVED:
+        return [_("The customer has not approved the estimate yet.")]
+    return []
+
+
+def _technician_assigned(order, **_kw) -> list[str]:
+    labour = order.lines.filter(kind=LineKind.LABOUR, status=LineStatus.APPROVED)
+    if not labour.exists():
+        return [_("The approved estimate has no labour line to work on.")]
+    if not labour.filter(assignments__isnull=False).exists():
+        return [_("Assign a technician to at least one job.")]
+    return []
+
+
+def _repair_finished(order, **_kw) -> list[str]:
+    from .models import TimeEntry
+
+    reasons = []
+    if order.approvals.filter(status=ApprovalStatus.PENDING).exists():
+        reasons.append(_("A supplement is still waiting for the customer's approval."))
+    if TimeEntry.objects.filter(line__work_order=order, ended_at__isnull=True).exists():
+        reasons.append(_("A technician is still clocked on."))
+    open_jobs = order.lines.filter(kind=LineKind.LABOUR, status=LineStatus.APPROVED).exclude(job_status=JobStatus.DONE)
+    if open_jobs.exists():
+        reasons.append(_("Not every job is done: %(jobs)s.") % {
+            "jobs": ", ".join(str(line.sequence) for line in open_jobs.order_by("sequence")[:10])})
+    short = order.lines.filter(kind=LineKind.PART, status=LineStatus.APPROVED, stock_state=StockState.SHORT)
+    if short.exists():
+        reasons.append(_("Parts are short of stock: %(lines)s.") % {
+            "lines": ", ".join(line.description for line in short[:10])})
+    return reasons
+
+
+def _passing_inspection(order, **_kw) -> list[str]:
+    latest = order.inspections.order_by("-inspected_at", "-id").first()
+    if latest is None or not latest.passed:
+        return [_("Record a passing quality check first.")]
+    return []
+
+
+def _failing_inspection(order, **_kw) -> list[str]:
+    latest = order.inspections.order_by("-inspected_at", "-id").first()
+    if latest is None or latest.passed:
+        return [_("Record the failed quality check with its reasons first.")]
+    return []
+
+
+def _nothing_in_progress(order, **_kw) -> list[str]:
+    from .models import TimeEntry
+
+    if TimeEntry.objects.filter(line__work_order=order).exists():
+        return [_("Work has been clocked on this order; it can no longer be cancelled.")]
+    return []
+
+
+TRANSITIONS: dict[tuple[str, str], Transition] = {
+    t.source + ">" + t.target: t for t in (
+        Transition("submit_estimate", S.RECEPTION, S.AWAITING_APPROVAL, "workshop.change_workorder",
+                   gettext_lazy("Submit the estimate to the customer"), _has_lines_to_propose),
+        Transition("revise", S.AWAITING_APPROVAL, S.RECEPTION, "workshop.change_workorder",
+                   gettext_lazy("Revise the estimate")),
+        Transition("approve", S.AWAITING_APPROVAL, S.APPROVED, "workshop.record_approval_workorder",
+                   gettext_lazy("Estimate approved"), _estimate_approved),
+        Transition("start_repair", S.APPROVED, S.IN_REPAIR, "workshop.dispatch_workorder",
+                   gettext_lazy("Start the repair"), _technician_assigned),
+        Transition("finish_repair", S.IN_REPAIR, S.QUALITY_CHECK, "workshop.finish_repair_workorder",
+                   gettext_lazy("Repair finished, to quality check"), _repair_finished),
+        Transition("qc_pass", S.QUALITY_CHECK, S.READY_FOR_SETTLEMENT, "workshop.inspect_workorder",
+                   gettext_lazy("Quality check passed"), _passing_inspection),
+        Transition("qc_fail", S.QUALITY_CHECK, S.IN_REPAIR, "workshop.inspect_workorder",
+                   gettext_lazy("Quality check failed, back to repair"), _failing_inspection),
+        Transition("settle", S.READY_FOR_SETTLEMENT, S.SETTLED, "workshop.settle_workorder",
+                   gettext_lazy("Settle")),
+        Transition("deliver", S.SETTLED, S.DELIVERED, "workshop.deliver_workorder",
+                   gettext_lazy("Deliver to the customer")),
+        Transition("cancel", S.RECEPTION, S.CANCELLED, "workshop.cancel_workorder", gettext_lazy("Cancel")),
+        Transition("cancel", S.AWAITING_APPROVAL, S.CANCELLED, "workshop.cancel_workorder", gettext_lazy("Cancel")),
+        Transition("cancel", S.APPROVED, S.CANCELLED, "workshop.cancel_workorder", gettext_lazy("Cancel"),
+                   _nothing_in_progress),
+    )
+}
+
+
+def transition_between(source: str, target: str) -> Transition | None:
+    return TRANSITIONS.get(f"{source}>{target}")
+
+
+def transitions_from(source: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if t.source == source]
+
+
+def transition_named(source: str, name: str) -> Transition | None:
+    return next((t for t in transitions_from(source) if t.name == name), None)

@@ -1,7 +1,7 @@
-"""Pages for customers without a login (order status, estimate approval), reached by unguessable links."""
+"""Pages for customers without a login (estimate approval, order status), reached by unguessable links."""
 
-from django.urls import path  # noqa: F401
+from .views import public_approval, public_status
 
 app_name = "public"
 
-urlpatterns: list = []
+urlpatterns = [*public_approval.urlpatterns, *public_status.urlpatterns]

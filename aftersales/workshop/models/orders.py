@@ -99,6 +99,11 @@ class WorkOrder(TimeStampedModel):
             models.Index(fields=["customer", "-opened_at"], name="wo_customer_idx"),
             models.Index(fields=["asset", "-opened_at"], name="wo_asset_idx"),
             models.Index(fields=["advisor", "status"], name="wo_advisor_status_idx"),
+            # the order list's keyset (newest first) when no point narrows it, and the day board's
+            # "settled / delivered today" columns
+            models.Index(fields=["-opened_at", "-id"], name="wo_opened_id_idx"),
+            models.Index(fields=["service_point", "settled_at"], name="wo_point_settled_idx"),
+            models.Index(fields=["service_point", "delivered_at"], name="wo_point_delivered_idx"),
         ]
 
     def __str__(self) -> str:

@@ -47,6 +47,8 @@ class Appointment(TimeStampedModel):
     reschedule_count = models.PositiveSmallIntegerField(_("times rescheduled"), default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # SHA-256 of the secret in the public invitation link (the secret itself is only in the message).
+    invite_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("appointment")
@@ -102,3 +104,88 @@ class AppointmentEvent(models.Model):
     @classmethod
     def restrict_q(cls, point_ids) -> Q:
         return Q(appointment__service_point_id__in=point_ids)
+
+
+class CapacityPlan(TimeStampedModel):
+    """How much a service point can take per time slot. One row per point; booking locks it."""
+
+    service_point = models.OneToOneField("accounts.ServicePoint", verbose_name=_("service point"),
+                                         on_delete=models.CASCADE, related_name="capacity_plan")
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), default=60)
+    bays = models.PositiveSmallIntegerField(_("bays per slot"), default=0)
+    technician_hours = models.DecimalField(_("technician hours per slot"), max_digits=6, decimal_places=2,
+                                           default=0)
+    opening_hours = models.JSONField(
+        _("opening hours"), default=dict, blank=True,
+        help_text=_("Empty: the service point's opening hours."))
+
+    class Meta:
+        verbose_name = _("capacity plan")
+        verbose_name_plural = _("capacity plans")
+        ordering = ["service_point__path"]
+
+    def __str__(self) -> str:
+        return str(self.service_point)
+
+    def get_absolute_url(self) -> str:
+        return f"/appointments/capacity/?point={self.service_point_id}"
+
+
+class Holiday(TimeStampedModel):
+    """A day without appointments: company-wide (no service point) or at one point."""
+
+    service_point = models.ForeignKey("accounts.ServicePoint", verbose_name=_("service point"), null=True,
+                                      blank=True, on_delete=models.CASCADE, related_name="holidays",
+                                      help_text=_("Empty: every service point of the company."))
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("holiday or closed day")
+        verbose_name_plural = _("holidays and closed days")
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["date"], name="appt_holiday_date_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["service_point", "date"], name="appt_holiday_point_date_uniq"),
+            models.UniqueConstraint(fields=["date"], condition=Q(service_point__isnull=True),
+                                    name="appt_holiday_company_date_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return f"/appointments/holidays/{self.pk}/"
+
+    @classmethod
+    def restrict_q(cls, point_ids) -> Q:
+        return Q(service_point_id__in=point_ids) | Q(service_point__isnull=True)
+
+
+class CapacityOverride(TimeStampedModel):
+    """One date at one point that differs from the plan: other hours (none: closed), bays or hours.
+    It wins over holidays, so a working Sunday (调休) is an override."""
+
+    service_point = models.ForeignKey("accounts.ServicePoint", verbose_name=_("service point"),
+                                      on_delete=models.CASCADE, related_name="capacity_overrides")
+    date = models.DateField(_("date"))
+    opening_hours = models.JSONField(_("opening hours"), default=list, blank=True,
+                                     help_text=_('[["08:30", "12:00"]]; empty: closed that day.'))
+    bays = models.PositiveSmallIntegerField(_("bays per slot"), null=True, blank=True)
+    technician_hours = models.DecimalField(_("technician hours per slot"), max_digits=6, decimal_places=2,
+                                           null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("capacity override")
+        verbose_name_plural = _("capacity overrides")
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_point", "date"], name="appt_override_point_date_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_point_id} {self.date}"
+
+    def get_absolute_url(self) -> str:
+        return f"/appointments/overrides/{self.pk}/"

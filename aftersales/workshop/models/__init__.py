@@ -3,9 +3,9 @@
 from .floor import JobAssignment, QcChecklist, QcInspection, TimeEntry
 from .lines import Approval, LabourOperation, WorkOrderLine
 from .orders import WorkOrder, WorkOrderDamage, WorkOrderEvent, WorkOrderPhoto
-from .settlement import DiscountRequest, Payment
+from .settlement import DiscountRequest, OldPart, Payment
 
 __all__ = [
-    "Approval", "DiscountRequest", "JobAssignment", "LabourOperation", "Payment", "QcChecklist", "QcInspection",
+    "Approval", "DiscountRequest", "JobAssignment", "LabourOperation", "OldPart", "Payment", "QcChecklist", "QcInspection",
     "TimeEntry", "WorkOrder", "WorkOrderDamage", "WorkOrderEvent", "WorkOrderLine", "WorkOrderPhoto",
 ]

@@ -17,7 +17,14 @@ from .orders import WorkOrder
 
 
 class JobAssignment(models.Model):
-    """A technician assigned to a labour line (several may share one job)."""
+    """A technician assigned to a labour line (several may share one job).
+
+    The figures of the hours report are kept on the row by ``services.jobs`` (derived, never typed):
+    ``clocked_seconds`` is the technician's closed time on the job; once the job is done,
+    ``done_at`` is set and ``standard_share`` holds his share of the job's standard hours (split
+    equally between the technicians who clocked time on it). ``service_point`` repeats the order's
+    point so that the report is one indexed scan per point and period.
+    """
 
     line = models.ForeignKey(WorkOrderLine, on_delete=models.CASCADE, related_name="assignments")
     technician = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("technician"),
@@ -25,6 +32,12 @@ class JobAssignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    service_point = models.ForeignKey("accounts.ServicePoint", verbose_name=_("service point"), null=True,
+                                      blank=True, on_delete=models.CASCADE, related_name="+", editable=False)
+    clocked_seconds = models.PositiveIntegerField(_("clocked (seconds)"), default=0, editable=False)
+    standard_share = models.DecimalField(_("share of the standard hours"), max_digits=8, decimal_places=2,
+                                         default=0, editable=False)
+    done_at = models.DateTimeField(_("job done at"), null=True, blank=True, editable=False)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -32,7 +45,11 @@ class JobAssignment(models.Model):
         verbose_name = _("job assignment")
         verbose_name_plural = _("job assignments")
         constraints = [models.UniqueConstraint(fields=["line", "technician"], name="job_assignment_unique")]
-        indexes = [models.Index(fields=["technician", "-assigned_at"], name="job_technician_idx")]
+        indexes = [
+            models.Index(fields=["technician", "-assigned_at"], name="job_technician_idx"),
+            models.Index(fields=["service_point", "done_at"], name="job_point_done_idx"),
+            models.Index(fields=["technician", "done_at"], name="job_technician_done_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.technician} → {self.line}"
@@ -52,6 +69,8 @@ class TimeEntry(models.Model):
     ended_at = models.DateTimeField(_("clocked off"), null=True, blank=True)
     end_reason = models.CharField(_("why clocked off"), max_length=10, choices=TimeEntryEnd.choices, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
+    seconds = models.PositiveIntegerField(_("duration (seconds)"), default=0, editable=False,
+                                          help_text=_("Kept from the start and end once the entry is closed."))
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -121,6 +140,10 @@ class QcInspection(models.Model):
     passed = models.BooleanField(_("passed"))
     results = models.JSONField(_("results"), default=list, help_text=_('[{"item": …, "ok": true, "note": …}]'))
     reasons = models.TextField(_("reasons for failing"), blank=True)
+    redo_lines = models.ManyToManyField(WorkOrderLine, verbose_name=_("jobs to redo"), blank=True, related_name="+")
+    # The order's rework count when inspected: the qc_pass/qc_fail guards accept only an inspection
+    # of the current round, so an old result can never move the order again.
+    rework_round = models.PositiveSmallIntegerField(_("rework round"), default=0, editable=False)
     inspected_at = models.DateTimeField(_("inspected at"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -129,6 +152,7 @@ class QcInspection(models.Model):
         verbose_name = _("quality check")
         verbose_name_plural = _("quality checks")
         ordering = ["inspected_at", "id"]
+        indexes = [models.Index(fields=["work_order", "inspected_at"], name="qc_order_idx")]
 
     def __str__(self) -> str:
         return f"{self.work_order_id} {'✓' if self.passed else '✗'}"

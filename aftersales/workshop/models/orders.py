@@ -104,6 +104,8 @@ class WorkOrder(TimeStampedModel):
             models.Index(fields=["-opened_at", "-id"], name="wo_opened_id_idx"),
             models.Index(fields=["service_point", "settled_at"], name="wo_point_settled_idx"),
             models.Index(fields=["service_point", "delivered_at"], name="wo_point_delivered_idx"),
+            # the cashier's "open balances" (settled or delivered, customer still owes): few rows of millions
+            models.Index(fields=["service_point", "-opened_at"], condition=Q(balance__gt=0), name="wo_point_balance_idx"),
         ]
 
     def __str__(self) -> str:

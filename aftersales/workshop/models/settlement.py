@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.core.querysets import RestrictedQuerySet
 
-from ..choices import DiscountStatus, Payer, PaymentMethod
+from ..choices import DiscountStatus, OldParts, Payer, PaymentMethod
+from .lines import WorkOrderLine
 from .orders import WorkOrder
 
 
@@ -58,6 +59,7 @@ class DiscountRequest(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("manager's note"), max_length=255, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -65,9 +67,41 @@ class DiscountRequest(models.Model):
         verbose_name = _("discount")
         verbose_name_plural = _("discounts")
         ordering = ["requested_at", "id"]
+        constraints = [
+            # At most one request waits for a manager per order.
+            models.UniqueConstraint(fields=["work_order"], condition=Q(status="pending"),
+                                    name="discount_one_pending_per_order"),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="discount_status_idx")]
 
     def __str__(self) -> str:
         return f"{self.work_order_id} −{self.amount}"
+
+    @classmethod
+    def restrict_q(cls, point_ids) -> Q:
+        return Q(work_order__service_point_id__in=point_ids)
+
+
+class OldPart(models.Model):
+    """What became of the part a line replaced, as told to the customer at delivery."""
+
+    work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="old_part_records")
+    line = models.OneToOneField(WorkOrderLine, verbose_name=_("line"), on_delete=models.CASCADE,
+                                related_name="old_part")
+    disposition = models.CharField(_("old part"), max_length=10, choices=OldParts.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("old part")
+        verbose_name_plural = _("old parts")
+        ordering = ["line__sequence", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.get_disposition_display()}"
 
     @classmethod
     def restrict_q(cls, point_ids) -> Q:

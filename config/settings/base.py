@@ -169,12 +169,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+from celery.schedules import crontab  # noqa: E402
+
 CELERY_BEAT_SCHEDULE = {
     "recompute-customer-classification": {
         "task": "aftersales.customers.tasks.classify_all_customers",
         "schedule": 24 * 3600.0,
     },
+    # the day before, hourly in the daytime (a booking made for tomorrow is reminded within the hour)
+    "appointment-reminders": {"task": "aftersales.appointments.tasks.send_reminders",
+                              "schedule": crontab(minute=0, hour="9-20")},
+    "appointment-no-shows": {"task": "aftersales.appointments.tasks.mark_no_shows", "schedule": 300.0},
 }
+APPOINTMENT_NO_SHOW_GRACE_MINUTES = int(env_str("APPOINTMENT_NO_SHOW_GRACE_MINUTES", "30"))
 
 CACHES = {
     "default": (

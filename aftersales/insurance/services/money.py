@@ -98,7 +98,7 @@ def claim_remove_share(*, user, claim: InsuranceClaim, note: str = "") -> dict:
     return {"share_removed": str(before)}
 
 
-def claim_record_payment(*, user, claim: InsuranceClaim) -> dict:
+def claim_record_payment(*, user, claim: InsuranceClaim, note: str = "") -> dict:
     """The insurer's payment, as a payment on the order (never more than the insurer still owes)."""
     order = _lock(user, claim)
     order_recompute_totals(order, save=False)

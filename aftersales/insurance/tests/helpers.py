@@ -81,6 +81,7 @@ def add_line(order: WorkOrder, amount: str | Decimal, *, pay_type: str = PayType
         work_order=order, sequence=sequence, kind=LineKind.OTHER, description="钣金喷漆 前保险杠",
         quantity=Decimal("1.00"), unit_price=to_money(amount), amount=to_money(amount), pay_type=pay_type,
         status=LineStatus.APPROVED)
+    order.refresh_from_db()  # the services recompute a freshly locked row, never a stale copy
     order_recompute_totals(order)
     return line
 

@@ -69,6 +69,11 @@ def _repair_finished(order, **_kw) -> list[str]:
     reasons = []
     if order.approvals.filter(status=ApprovalStatus.PENDING).exists():
         reasons.append(_("A supplement is still waiting for the customer's approval."))
+    unsent = (order.lines.filter(status=LineStatus.PROPOSED, is_supplement=True)
+              .exclude(approval__status=ApprovalStatus.PENDING).order_by("sequence"))
+    if unsent.exists():
+        reasons.append(_("Supplement lines not yet put to the customer: %(lines)s.") % {
+            "lines": ", ".join(str(line.sequence) for line in unsent[:10])})
     if TimeEntry.objects.filter(line__work_order=order, ended_at__isnull=True).exists():
         reasons.append(_("A technician is still clocked on."))
     open_jobs = order.lines.filter(kind=LineKind.LABOUR, status=LineStatus.APPROVED).exclude(job_status=JobStatus.DONE)

@@ -1,0 +1,291 @@
+"""Reads of work orders, the advisor's day board and the labour catalogue: always through ``restrict``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.accounts.access import scope_for, sees_personal_data
+from aftersales.accounts.models import ServicePoint, User
+from aftersales.core.api import decode_cursor, encode_cursor
+from aftersales.core.choices import PayType
+from aftersales.core.errors import ApplicationError, NotFoundError
+from aftersales.core.inputs import as_date, as_datetime
+
+from ..choices import OPEN_STATUSES, ApprovalStatus, OperationCategory, WorkOrderStatus
+from ..models import (
+    Approval,
+    LabourOperation,
+    WorkOrder,
+    WorkOrderDamage,
+    WorkOrderEvent,
+    WorkOrderLine,
+    WorkOrderPhoto,
+)
+
+S = WorkOrderStatus
+BOARD_COLUMNS = [S.RECEPTION, S.AWAITING_APPROVAL, S.APPROVED, S.IN_REPAIR, S.QUALITY_CHECK, S.READY_FOR_SETTLEMENT]
+BOARD_DONE = (S.SETTLED, S.DELIVERED)
+BOARD_CARDS_PER_COLUMN = 60
+MAX_ID = 2**63 - 1
+
+
+def _valid_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张**; Acme Ltd → A*******."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end of a local (Asia/Shanghai) day as aware datetimes."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min).replace(tzinfo=zone)
+    return start, start + dt.timedelta(days=1)
+
+
+def workshop_points(user, permission: str = "workshop.view_workorder") -> QuerySet[ServicePoint]:
+    """The active points where the user holds ``permission`` (for the filters)."""
+    scope = scope_for(user, permission)
+    qs = ServicePoint.objects.filter(is_active=True).order_by("path")
+    if scope.everything:
+        return qs
+    return qs.filter(pk__in=scope.point_ids)
+
+
+# ---- work orders --------------------------------------------------------------------------------
+
+def work_order_list(*, user, status: str = "", point_id=None, advisor_id=None, date_from=None, date_to=None,
+                    q: str = "") -> QuerySet[WorkOrder]:
+    qs = WorkOrder.objects.restrict(user, "view").select_related("asset", "customer", "advisor", "service_point")
+    if status in S.values:
+        qs = qs.filter(status=status)
+    elif status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if _valid_id(point_id):
+        qs = qs.filter(service_point_id=point_id)
+    if _valid_id(advisor_id):
+        qs = qs.filter(advisor_id=advisor_id)
+    start = as_date(date_from, "date_from")
+    end = as_date(date_to, "date_to")
+    if start:
+        qs = qs.filter(opened_at__gte=day_bounds(start)[0])
+    if end:
+        qs = qs.filter(opened_at__lt=day_bounds(end)[1])
+    q = (q or "").replace("\x00", "").strip()[:40]
+    if q:
+        upper = q.upper().replace(" ", "")
+        if upper.startswith("WO"):
+            qs = qs.filter(number__startswith=upper)
+        else:
+            # the plate's trigram index (search app) finds the vehicles, the asset index their orders
+            from aftersales.assets.models import Asset
+
+            qs = qs.filter(Q(number=upper) | Q(asset_id__in=Asset.objects.filter(plate__icontains=upper).values("pk")))
+    return qs
+
+
+def keyset_by_opened(qs: QuerySet[WorkOrder], *, limit: int, cursor: str | None) -> tuple[list[WorkOrder], str | None]:
+    """Newest first by (opened_at, id), one page without COUNT(*)."""
+    qs = qs.order_by("-opened_at", "-id")
+    if cursor:
+        data = decode_cursor(cursor)
+        last_id, last_at = data.get("k"), data.get("t")
+        if not _valid_id(last_id) or not isinstance(last_at, str):
+            raise ApplicationError("invalid", _("Bad cursor."), {"cursor": [_("This cursor is not valid.")]},
+                                   status=422)
+        try:
+            at = as_datetime(last_at, "cursor")
+        except ApplicationError as exc:
+            raise ApplicationError("invalid", _("Bad cursor."), {"cursor": [_("This cursor is not valid.")]},
+                                   status=422) from exc
+        qs = qs.filter(Q(opened_at__lt=at) | Q(opened_at=at, id__lt=last_id))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor({"t": rows[-1].opened_at.isoformat(), "k": rows[-1].pk}) if more and rows else None
+    return rows, next_cursor
+
+
+def work_order_get(*, user, pk, action: str = "view") -> WorkOrder:
+    if not _valid_id(pk):
+        raise NotFoundError()
+    order = (WorkOrder.objects.restrict(user, action)
+             .select_related("asset", "customer", "advisor", "service_point", "appointment", "meter_reading")
+             .filter(pk=pk).first())
+    if order is None:
+        raise NotFoundError()
+    return order
+
+
+def work_order_detail(*, user, pk) -> WorkOrder:
+    """The order with everything its page and API detail show, in a fixed number of queries."""
+    if not _valid_id(pk):
+        raise NotFoundError()
+    lines = WorkOrderLine.objects.select_related("operation", "part", "coverage", "approval").order_by("sequence", "id")
+    qs = (WorkOrder.objects.restrict(user, "view")
+          .select_related("asset", "customer", "advisor", "service_point", "appointment", "created_by")
+          .prefetch_related(
+              Prefetch("lines", queryset=lines),
+              Prefetch("approvals", queryset=Approval.objects.select_related("recorded_by").order_by("sequence")),
+              Prefetch("damages", queryset=WorkOrderDamage.objects.order_by("id")),
+              Prefetch("photos", queryset=WorkOrderPhoto.objects.order_by("id")),
+              Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id")),
+          ))
+    order = qs.filter(pk=pk).first()
+    if order is None:
+        raise NotFoundError()
+    return order
+
+
+def totals_by_pay_type(order: WorkOrder) -> list[dict]:
+    """Per pay type: the amount of the lines still in play, for the detail page."""
+    fields = {PayType.CUSTOMER: "total_a", PayType.CONTRACT: "total_b", PayType.WARRANTY: "total_c",
+              PayType.INTERNAL: "total_d"}
+    return [{"pay_type": value, "label": label, "amount": getattr(order, fields[value])}
+            for value, label in PayType.choices]
+
+
+def work_order_events(*, user, pk) -> QuerySet[WorkOrderEvent]:
+    order = work_order_get(user=user, pk=pk)
+    return WorkOrderEvent.objects.filter(work_order=order).select_related("actor").order_by("at", "id")
+
+
+def customer_label(user, order: WorkOrder) -> str:
+    name = order.customer.name
+    return name if sees_personal_data(user, order.service_point_id) else mask_name(name)
+
+
+# ---- the day board ------------------------------------------------------------------------------
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    cards: list = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
+class DayBoard:
+    day: dt.date
+    point: ServicePoint | None
+    points: list[ServicePoint]
+    advisor_id: int | None
+    advisors: list[User]
+    appointments: list
+    columns: list[BoardColumn]
+    done: list
+
+
+def day_board(*, user, point_id=None, day=None, advisor_id=None) -> DayBoard:
+    """Today's (or ``day``'s) appointments at the user's points, the open orders by state and the orders
+    settled or delivered that day; filtered by point and advisor. A fixed handful of queries."""
+    from aftersales.appointments.models import Appointment
+
+    day = as_date(day, "date") or timezone.localdate()
+    points = list(workshop_points(user))
+    point = None
+    if point_id not in (None, ""):
+        if not _valid_id(point_id):
+            raise ApplicationError("invalid", _("Unknown service point."), {"point_id": [_("Unknown service point.")]},
+                                   status=422)
+        point = next((p for p in points if p.pk == point_id), None)
+        if point is None:
+            raise NotFoundError()
+    start, end = day_bounds(day)
+    orders = WorkOrder.objects.restrict(user, "view")
+    appointments = Appointment.objects.restrict(user, "view").filter(starts_at__gte=start, starts_at__lt=end)
+    if point is not None:
+        orders = orders.filter(service_point=point)
+        appointments = appointments.filter(service_point=point)
+    if _valid_id(advisor_id):
+        orders = orders.filter(advisor_id=advisor_id)
+        appointments = appointments.filter(advisor_id=advisor_id)
+    else:
+        advisor_id = None
+    pending = Approval.objects.filter(work_order=OuterRef("pk"), status=ApprovalStatus.PENDING)
+    cards = (orders.filter(status__in=BOARD_COLUMNS)
+             .select_related("asset", "customer", "advisor")
+             .annotate(pending_approval=Exists(pending),
+                       rank=Window(RowNumber(), partition_by=[F("status")],
+                                   order_by=[F("promised_at").asc(nulls_last=True), F("id").asc()]))
+             .filter(rank__lte=BOARD_CARDS_PER_COLUMN))
+    counts = dict(orders.filter(status__in=BOARD_COLUMNS).order_by().values_list("status").annotate(n=Count("id")))
+    columns = {status: BoardColumn(status=status, label=S(status).label, count=counts.get(status, 0))
+               for status in BOARD_COLUMNS}
+    now = timezone.now()
+    for order in cards:
+        order.customer_label = customer_label(user, order)
+        order.overdue = bool(order.promised_at and order.promised_at < now)
+        columns[order.status].cards.append(order)
+    done = list(orders.filter(status__in=BOARD_DONE)
+                .filter(Q(settled_at__gte=start, settled_at__lt=end) | Q(delivered_at__gte=start, delivered_at__lt=end))
+                .select_related("asset", "customer", "advisor").order_by("-settled_at", "-id")[:BOARD_CARDS_PER_COLUMN])
+    for order in done:
+        order.customer_label = customer_label(user, order)
+    appointment_rows = list(appointments.select_related("customer", "asset", "advisor", "work_order")
+                            .order_by("starts_at", "id")[:200])
+    for appointment in appointment_rows:
+        name = appointment.customer.name
+        appointment.customer_label = name if sees_personal_data(user, appointment.service_point_id) else mask_name(name)
+    advisors = list(User.objects.filter(is_active=True, memberships__service_point__in=[p.pk for p in points]
+                                        if point is None else [point.pk],
+                                        memberships__role__code="service_advisor").distinct().order_by("username")[:100])
+    return DayBoard(day=day, point=point, points=points, advisor_id=advisor_id, advisors=advisors,
+                    appointments=appointment_rows, columns=[columns[s] for s in BOARD_COLUMNS], done=done)
+
+
+# ---- the customer's approval link ---------------------------------------------------------------
+
+def approval_summary(approval: Approval) -> dict:
+    """What the link page shows: the order number, the plate, the lines with prices and totals, the
+    point's name and phone. Nothing else about the customer."""
+    order = approval.work_order
+    lines = list(approval.lines.order_by("sequence", "id"))
+    totals = {value: Decimal("0.00") for value in PayType.values}
+    for line in lines:
+        totals[line.pay_type] += line.amount
+    return {
+        "number": order.number, "plate": order.asset.plate or "", "kind": approval.kind,
+        "kind_label": approval.get_kind_display(), "point_name": order.service_point.name,
+        "point_phone": order.service_point.phone, "lines": lines, "totals": totals,
+        "total": sum(totals.values(), Decimal("0.00")), "amount": approval.amount,
+        "expires_at": approval.token_expires_at,
+    }
+
+
+# ---- the labour catalogue -----------------------------------------------------------------------
+
+def labour_operation_list(*, user, q: str = "", category: str = "", active: bool | None = None,
+                          brand: str = "") -> QuerySet[LabourOperation]:
+    qs = LabourOperation.objects.restrict(user, "view")
+    if category in OperationCategory.values:
+        qs = qs.filter(category=category)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    brand = (brand or "").replace("\x00", "").strip()[:50]
+    if brand:
+        qs = qs.filter(Q(brand="") | Q(brand__iexact=brand))
+    q = (q or "").replace("\x00", "").strip()[:60]
+    if q:
+        qs = qs.filter(Q(code__istartswith=q) | Q(name__icontains=q))
+    return qs.order_by("code", "id")
+
+
+def labour_operation_get(*, user, pk, action: str = "view") -> LabourOperation:
+    if not _valid_id(pk):
+        raise NotFoundError()
+    operation = LabourOperation.objects.restrict(user, action).filter(pk=pk).first()
+    if operation is None:
+        raise NotFoundError()
+    return operation

@@ -18,3 +18,7 @@ class WorkshopConfig(AppConfig):
         register_effect("approve", stock.order_reserve_parts)
         register_effect("finish_repair", stock.order_issue_parts)
         register_effect("cancel", stock.order_release_parts)
+
+        from .services import qc
+
+        register_effect("qc_fail", qc.order_send_jobs_back)

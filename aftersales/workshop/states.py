@@ -34,6 +34,8 @@ class Transition:
     permission: str
     label: str
     guard: Callable | None = None
+    # Done by the system on a user's behalf as part of another command (never offered as a button).
+    automatic: bool = False
 
 
 # ---- guards: each returns a list of reasons why not ---------------------------------------------
@@ -87,18 +89,55 @@ def _repair_finished(order, **_kw) -> list[str]:
     return reasons
 
 
+def _clocked_on_by_user(order, user=None, **_kw) -> list[str]:
+    """The first clock-on starts the repair: the user must be clocked on to a job of this order."""
+    from .models import TimeEntry
+
+    if user is None or not TimeEntry.objects.filter(
+            line__work_order=order, technician=user, ended_at__isnull=True,
+            line__assignments__technician=user).exists():
+        return [_("Clock on to one of the order's jobs to start the repair.")]
+    return []
+
+
+def _latest_inspection(order):
+    # Only an inspection of the current round counts (``rework_round`` = the rework count when
+    # inspected), so a result that already moved the order cannot move it again.
+    return order.inspections.filter(rework_round=order.rework_count).order_by("-inspected_at", "-id").first()
+
+
 def _passing_inspection(order, **_kw) -> list[str]:
-    latest = order.inspections.order_by("-inspected_at", "-id").first()
+    latest = _latest_inspection(order)
     if latest is None or not latest.passed:
         return [_("Record a passing quality check first.")]
     return []
 
 
 def _failing_inspection(order, **_kw) -> list[str]:
-    latest = order.inspections.order_by("-inspected_at", "-id").first()
+    latest = _latest_inspection(order)
     if latest is None or latest.passed:
         return [_("Record the failed quality check with its reasons first.")]
     return []
+
+
+def _settleable(order, user=None, **_kw) -> list[str]:
+    """Settled only with nothing left to decide, and a balance within the customer's credit (unless
+    the user may extend credit at the order's point)."""
+    from aftersales.accounts.access import scope_for
+
+    from .choices import DiscountStatus
+    from .selectors.floor import customer_credit
+
+    reasons = []
+    if order.discount_requests.filter(status=DiscountStatus.PENDING).exists():
+        reasons.append(_("A discount is waiting for a manager's decision."))
+    if order.balance > 0 and not scope_for(user, "workshop.extend_credit_workorder").covers(order.service_point_id):
+        credit = customer_credit(order)
+        if order.balance > credit.remaining:
+            reasons.append(_("The customer still owes %(balance)s and has %(credit)s of credit left: take the "
+                             "payment first, or a manager may settle on credit.") % {
+                "balance": order.balance, "credit": max(credit.remaining, 0)})
+    return reasons
 
 
 def _nothing_in_progress(order, **_kw) -> list[str]:
@@ -126,7 +165,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
         Transition("qc_fail", S.QUALITY_CHECK, S.IN_REPAIR, "workshop.inspect_workorder",
                    gettext_lazy("Quality check failed, back to repair"), _failing_inspection),
         Transition("settle", S.READY_FOR_SETTLEMENT, S.SETTLED, "workshop.settle_workorder",
-                   gettext_lazy("Settle")),
+                   gettext_lazy("Settle"), _settleable),
         Transition("deliver", S.SETTLED, S.DELIVERED, "workshop.deliver_workorder",
                    gettext_lazy("Deliver to the customer")),
         Transition("cancel", S.RECEPTION, S.CANCELLED, "workshop.cancel_workorder", gettext_lazy("Cancel")),
@@ -135,6 +174,12 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
                    _nothing_in_progress),
     )
 }
+# A technician's first clock-on on an approved order starts the repair. He lacks dispatch_workorder,
+# so this is a transition of its own: his permission to clock, and the guard that he is clocked on.
+# Same source and target as start_repair, hence a key of its own (transition_between finds start_repair).
+TRANSITIONS[f"{S.APPROVED}>{S.IN_REPAIR}>clock_on"] = Transition(
+    "start_repair_on_clock_on", S.APPROVED, S.IN_REPAIR, "workshop.add_timeentry",
+    gettext_lazy("Repair started by the first clock-on"), _clocked_on_by_user, automatic=True)
 
 
 def transition_between(source: str, target: str) -> Transition | None:

@@ -188,4 +188,4 @@ class CapacityOverride(TimeStampedModel):
         return f"{self.service_point_id} {self.date}"
 
     def get_absolute_url(self) -> str:
-        return f"/appointments/overrides/{self.pk}/"
+        return f"/appointments/capacity/?point={self.service_point_id}"

@@ -73,6 +73,10 @@ class Stock(models.Model):
             models.CheckConstraint(condition=Q(reserved__lte=F("on_hand")), name="stock_reserved_within_on_hand"),
         ]
         indexes = [models.Index(fields=["service_point", "part"], name="stock_point_part_idx")]
+        permissions = [
+            ("receive_stock", _("Can receive goods into stock")),
+            ("adjust_stock", _("Can correct stock after a count")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.part} @ {self.service_point}"
@@ -83,6 +87,11 @@ class Stock(models.Model):
     @property
     def available(self):
         return self.on_hand - self.reserved
+
+    @property
+    def below_reorder(self) -> bool:
+        """At or below the reorder point (a reorder point of 0 means: not watched)."""
+        return self.reorder_point > 0 and self.available <= self.reorder_point
 
     @classmethod
     def restrict_q(cls, point_ids) -> Q:
@@ -113,7 +122,11 @@ class StockMovement(models.Model):
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["stock", "-at"], name="movement_stock_idx")]
+        indexes = [
+            models.Index(fields=["stock", "-at"], name="movement_stock_idx"),
+            # the stock card: one row's movements, newest first, paged by id
+            models.Index(fields=["stock", "-id"], name="movement_stock_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.quantity}"

@@ -18,6 +18,7 @@ from aftersales.core.errors import ConflictError, validation_error
 
 from ..choices import MovementKind
 from ..models import Stock, StockMovement
+from ..quantities import qty
 
 ZERO = Decimal("0")
 
@@ -25,8 +26,8 @@ ZERO = Decimal("0")
 class InsufficientStockError(ConflictError):
     def __init__(self, stock: Stock, wanted: Decimal, field: str = "quantity"):
         message = _("Only %(available)s of %(part)s available at %(point)s; %(wanted)s needed.") % {
-            "available": stock.available.normalize(), "part": stock.part.number,
-            "point": stock.service_point.name, "wanted": wanted.normalize()}
+            "available": qty(stock.available), "part": stock.part.number,
+            "point": stock.service_point.name, "wanted": qty(wanted)}
         super().__init__("insufficient_stock", message, {field: [message]})
         self.available = stock.available
 
@@ -89,7 +90,7 @@ def stock_adjust(*, stock: Stock | int, counted, actor=None, reference: str = ""
             raise validation_error(_("Some fields are not valid."), {"counted": [_("Stock cannot be negative.")]})
         if counted < row.reserved:
             message = _("%(reserved)s are reserved for work orders; release them before counting less.") % {
-                "reserved": row.reserved.normalize()}
+                "reserved": qty(row.reserved)}
             raise ConflictError("reserved_stock", message, {"counted": [message]})
         change = counted - row.on_hand
         row.on_hand = counted

@@ -401,7 +401,7 @@ def delivery_proposal(order: WorkOrder) -> DeliveryProposal:
         text += [f"- {line.description} ({line.actual_hours or line.quantity} h)" for line in jobs]
     if parts:
         text.append(_("Parts replaced:"))
-        text += [f"- {line.description} × {line.quantity.normalize()}" for line in parts]
+        text += [f"- {line.description} × {line.quantity.normalize()}" for line, _default in parts]
     others = [line for line in lines if line.kind not in (LineKind.LABOUR, LineKind.PART)]
     if others:
         text.append(_("Other work:"))

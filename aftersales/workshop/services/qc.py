@@ -22,7 +22,7 @@ from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import ServicePoint
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.choices import ServiceType
-from aftersales.core.errors import ConflictError, PermissionDeniedError
+from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aftersales.core.inputs import as_bool, as_choice, as_id, as_text, invalid
 from aftersales.core.models import AuditAction
 
@@ -105,11 +105,13 @@ def checklist_create(*, user, data: dict) -> QcChecklist:
 def _locked_checklist(user, pk, action: str) -> QcChecklist:
     found = checklist_get(user=user, pk=pk, action="view")
     permission = f"workshop.{action}_qcchecklist"
-    if not _may_keep(user, permission, found.service_point_id):
-        if found.service_point_id is None:
-            raise PermissionDeniedError(_("Only head office changes the default checklists."))
-        checklist_get(user=user, pk=pk, action=action)  # another point's list: 404
+    scope = scope_for(user, permission)
+    if not scope.allowed:
         raise PermissionDeniedError()
+    if found.service_point_id is None and not scope.everything:
+        raise PermissionDeniedError(_("Only head office changes the default checklists."))
+    if not scope.covers(found.service_point_id):
+        raise NotFoundError()  # another point's list
     return QcChecklist.objects.select_for_update().get(pk=found.pk)
 
 

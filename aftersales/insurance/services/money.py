@@ -22,7 +22,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from aftersales.core.audit import record_change, snapshot
 from aftersales.core.errors import validation_error
+from aftersales.core.models import AuditAction
 from aftersales.core.money import to_money
 from aftersales.workshop.choices import Payer, PaymentMethod
 from aftersales.workshop.models import Payment, WorkOrder, WorkOrderEvent
@@ -113,6 +115,7 @@ def claim_record_payment(*, user, claim: InsuranceClaim, note: str = "") -> dict
         note=(_("Insurance claim paid by %(insurer)s") % {"insurer": claim.insurer})[:255])
     claim.payment = payment
     order_recompute_totals(order)
+    record_change(actor=user, instance=payment, action=AuditAction.CREATE, before=None, after=snapshot(payment))
     WorkOrderEvent.objects.create(
         work_order=order, kind="insurer_payment", actor=_actor(user), note=payment.note,
         data={"claim_id": claim.pk, "payment_id": payment.pk, "amount": str(amount),

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.test import TestCase
 
 from aftersales.core.errors import ApplicationError
+from aftersales.core.models import AuditLog
 from aftersales.core.testing import make_org, make_user
 from aftersales.customers.models import Customer
 from aftersales.workshop.choices import WorkOrderStatus
@@ -147,6 +148,8 @@ class InsurerPaymentTests(TestCase):
         self.assertEqual((payment.payer, payment.method, payment.amount, payment.reference, payment.received_by),
                          ("insurer", "insurer", D("3500.00"), "CLM2026000001", self.clerk))
         self.assertEqual(claim.payment, payment)
+        self.assertTrue(AuditLog.objects.filter(content_type__model="payment", object_id=str(payment.pk),
+                                                action="create").exists())
         self.assertEqual(money(order), ("5000.00", "3500.00", "1500.00", "0.00"))
         order = WorkOrder.objects.get(pk=order.pk)
         self.assertEqual(order.paid_total, D("3500.00"))

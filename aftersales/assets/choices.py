@@ -18,3 +18,15 @@ class CoverageKind(models.TextChoices):
     EXTENDED_WARRANTY = "extended_warranty", _("Extended warranty")
     SERVICE_CONTRACT = "service_contract", _("Service contract (合同服务)")
     INSURANCE = "insurance", _("Insurance policy")
+
+
+class ReadingSource(models.TextChoices):
+    """Where a meter reading came from (free text is kept; these are the known ones with labels)."""
+
+    SERVICE = "service", _("Service visit")
+    RECEPTION = "reception", _("Work order reception")
+    VISIT = "visit", _("Visit")
+    DELIVERY = "delivery", _("Delivery of the vehicle")
+    CUSTOMER = "customer", _("Reported by the customer")
+    IMPORT = "import", _("Imported")
+    WORK_ORDER = "work_order", _("Work order")

@@ -11,7 +11,7 @@ from aftersales.core.models import TimeStampedModel
 from aftersales.core.querysets import RestrictedQuerySet
 from aftersales.customers.models import Customer, CustomerPointLink
 
-from .choices import AssetKind, CoverageKind, MeterUnit
+from .choices import AssetKind, CoverageKind, MeterUnit, ReadingSource
 
 
 def _owner_visible_q(point_ids, prefix: str = "") -> Q:
@@ -127,6 +127,11 @@ class MeterReading(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"/assets/readings/{self.pk}/"
+
+    @property
+    def source_label(self) -> str:
+        """The known sources by their label; anything else as it was recorded."""
+        return str(dict(ReadingSource.choices).get(self.source, self.source))
 
     @classmethod
     def restrict_q(cls, point_ids) -> Q:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import has_permission, scope_for, sees_personal_data
 from aftersales.accounts.models import ServicePoint
+from aftersales.core import history
 from aftersales.core.errors import ApplicationError
 from aftersales.core.exports import excel_response
 from aftersales.core.masking import mask_address
@@ -92,7 +93,8 @@ def asset_detail(request, pk: int):
         "chart": [[r.read_on.isoformat(), r.value, r.is_meter_replacement] for r in reversed(readings)],
         "forecast": forecast, "coverages": coverages, "vin_info": vin_info,
         "ownerships": selectors.ownership_history(asset=asset),
-        "history": selectors.asset_timeline(asset=asset),
+        "history": _timeline_rows(selectors.asset_timeline(asset=asset), unmasked=sees_personal_data(
+            user, asset.service_point_id)),
         "address": asset.installation_address if sees_personal_data(user, asset.service_point_id)
         else mask_address(asset.installation_address),
         "can_change": has_permission(user, "assets.change_asset"),
@@ -103,6 +105,17 @@ def asset_detail(request, pk: int):
         "can_change_coverage": has_permission(user, "assets.change_coverage"),
         "sees_customer": has_permission(user, "customers.view_customer"),
     })
+
+
+def _timeline_rows(entries, *, unmasked: bool) -> list[dict]:
+    """Each change with its fields' labels and values; the installation address masked when needed."""
+    def mask(values: dict) -> dict:
+        if values and values.get("installation_address"):
+            return {**values, "installation_address": mask_address(values["installation_address"])}
+        return values
+
+    return [{"entry": e, "changes": history.describe_changes(e, e.content_type.model_class(),
+                                                            mask=None if unmasked else mask)} for e in entries]
 
 
 def _points_for(user, permission: str):

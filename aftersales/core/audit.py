@@ -90,4 +90,4 @@ def record_access(*, actor, instance: models.Model, channel: str = "ui", unmaske
 def history_for(instance: models.Model, *, limit: int = 200):
     """Change log rows of one object, newest first, with the user loaded."""
     ct = ContentType.objects.get_for_model(instance, for_concrete_model=False)
-    return AuditLog.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related("user")[:limit]
+    return AuditLog.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related("user", "content_type")[:limit]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CustomerKind(models.TextChoices):
@@ -31,7 +32,7 @@ class Channel(models.TextChoices):
 
 class PhoneKind(models.TextChoices):
     MOBILE = "mobile", _("Mobile")
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("phone kind", "Home")
     WORK = "work", _("Work")
     OTHER = "other", _("Other")
 

@@ -205,6 +205,11 @@ class ClassificationRule(TimeStampedModel):
         except ValueError:
             return self.result
 
+    @property
+    def credit_rating_labels(self) -> list[str]:
+        labels = dict(CreditRating.choices)
+        return [str(labels.get(code, code)) for code in self.credit_ratings or []]
+
     def get_absolute_url(self) -> str:
         return f"/customers/rules/{self.pk}/"
 

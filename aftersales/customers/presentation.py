@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import sees_personal_data
+from aftersales.core import history
 from aftersales.core.masking import mask_address, mask_email, mask_id_number, mask_phone
 
 from .models import Customer
@@ -61,8 +62,8 @@ def customer_detail(customer: Customer, *, unmasked: bool) -> dict:
     data["id_number"] = show(customer.id_number, mask_id_number)
     data["email"] = show(customer.email, mask_email)
     data["home_point"] = customer.home_point.name
-    data["phones"] = [{"number": show(p.number, mask_phone), "kind": p.kind, "is_primary": p.is_primary}
-                      for p in customer.phones.all()]
+    data["phones"] = [{"number": show(p.number, mask_phone), "kind": p.kind, "kind_label": p.get_kind_display(),
+                       "is_primary": p.is_primary} for p in customer.phones.all()]
     data["addresses"] = [{
         "label": a.label, "province": a.province, "city": a.city,
         "district": a.district if unmasked else "", "street": show(a.street, lambda s: mask_address(s)[:2] + "****"),
@@ -78,24 +79,16 @@ EXTRA_LABELS = {"phones": _("phones"), "addresses": _("addresses"), "moved": _("
 
 def field_label(name: str) -> str:
     """The translated label of a logged field (``home_point_id`` → "home service point")."""
-    if name in EXTRA_LABELS:
-        return str(EXTRA_LABELS[name])
-    for field in Customer._meta.concrete_fields:
-        if name in (field.name, field.attname):
-            return str(field.verbose_name)
-    return name
+    return history.field_label(Customer, name, EXTRA_LABELS)
 
 
-def display_value(value):
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
-    return str(value)
+def _labels(name: str) -> dict:
+    return history.choice_labels(Customer, "credit_rating" if name == "credit_ratings" else name)
+
+
+def display_value(value, name: str = ""):
+    """A logged value as a person reads it: choice codes become their labels."""
+    return history.display_value(value, _labels(name) if name else None)
 
 
 def _mask_values(values: dict | None) -> dict | None:
@@ -106,22 +99,10 @@ def _mask_values(values: dict | None) -> dict | None:
 
 def history_entries(entries, *, unmasked: bool) -> list[dict]:
     """Change log rows as shown: changed fields with before/after, personal values masked if needed."""
-    out = []
-    for entry in entries:
-        before, after = entry.before or {}, entry.after or {}
-        names = sorted(set(before) | set(after))
-        if entry.action == "update":
-            names = [n for n in names if before.get(n) != after.get(n)]
-        else:  # a creation or deletion lists the values that were set
-            names = [n for n in names if before.get(n) not in ("", None, []) or after.get(n) not in ("", None, [])]
-        if not unmasked:
-            before, after = _mask_values(before) or {}, _mask_values(after) or {}
-        out.append({
-            "id": entry.pk, "timestamp": entry.timestamp, "user": str(entry.user) if entry.user else "",
-            "action": entry.action, "action_label": str(entry.get_action_display()), "request_id": entry.request_id,
-            "note": entry.note,
-            "changes": [{"field": n, "label": field_label(n), "before": before.get(n), "after": after.get(n),
-                         "before_text": display_value(before.get(n)), "after_text": display_value(after.get(n))}
-                        for n in names],
-        })
-    return out
+    mask = None if unmasked else _mask_values
+    return [{
+        "id": entry.pk, "timestamp": entry.timestamp, "user": str(entry.user) if entry.user else "",
+        "action": entry.action, "action_label": str(entry.get_action_display()), "request_id": entry.request_id,
+        "note": entry.note,
+        "changes": history.describe_changes(entry, Customer, mask=mask, extra_labels=EXTRA_LABELS, labels_for=_labels),
+    } for entry in entries]

@@ -142,7 +142,8 @@ class AssetPageTests(TestCase):
         self.assertContains(response, '"2025-03-02", 3000')
         self.assertContains(response, '<div class="fs-5" id="avg-daily">50.0</div>', html=True)
         self.assertContains(response, "in force")
-        self.assertContains(response, "<code>colour</code>", html=True)
+        self.assertContains(response, '<tr><td title="colour">colour</td><td class="text-break">—</td>'
+                                      '<td class="text-break">白</td></tr>', html=True)  # label, before, after
         self.assertContains(response, "echarts.min.js")
         self.assertContains(response, "Meter reading: 3000 @ 2025-03-02")  # the timeline includes its readings
 

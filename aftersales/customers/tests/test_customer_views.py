@@ -162,6 +162,20 @@ class CustomerPageTests(TestCase):
         self.assertContains(masked, "138****5679")
         self.assertNotContains(masked, "13812345679")
 
+    def test_detail_shows_labels_not_codes(self):
+        from aftersales.core.audit import record_change
+
+        record_change(actor=self.manager, instance=self.zhang, action="update",
+                      before={"segment": "private", "credit_rating": "normal"},
+                      after={"segment": "taxi", "credit_rating": "good"})
+        self.client.force_login(self.advisor)
+        response = self.client.get(f"/customers/{self.zhang.pk}/")
+        html = response.content.decode()
+        self.assertIn("Taxi", html)  # the segment's label in the timeline, not the code "taxi"
+        self.assertNotIn("<td class=\"text-break\">taxi</td>", html)
+        self.assertIn("Mobile", html)  # the phone's kind label
+        self.assertNotIn("mobile ·", html)
+
     def test_technician_cannot_edit(self):
         self.client.force_login(self.technician)
         self.assertEqual(self.client.get(f"/customers/{self.zhang.pk}/edit/").status_code, 403)
@@ -190,3 +204,4 @@ class CustomerPageTests(TestCase):
         self.assertEqual(rows[1][2], "139****2222")
         self.client.force_login(self.advisor)  # no export permission
         self.assertEqual(self.client.get("/customers/", {"export": "xlsx"}).status_code, 403)
+

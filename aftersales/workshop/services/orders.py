@@ -368,6 +368,10 @@ def photo_check(upload, field: str = "image") -> tuple[bytes, str]:
     return content, PHOTO_FORMATS[fmt]
 
 
+def _photo_snapshot(photo: WorkOrderPhoto) -> dict:
+    return snapshot(photo, extra={"image": photo.image.name})
+
+
 def work_order_photo_add(*, user, order_id, image, caption: str = "", damage_id=None) -> WorkOrderPhoto:
     """Attach a photo (of the walk-around, or of one damage) to the order."""
     with transaction.atomic():
@@ -384,7 +388,7 @@ def work_order_photo_add(*, user, order_id, image, caption: str = "", damage_id=
                                uploaded_by=user if user.is_authenticated else None)
         photo.image.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
         photo.save()
-        record_change(actor=user, instance=photo, action=AuditAction.CREATE, before=None, after=snapshot(photo))
+        record_change(actor=user, instance=photo, action=AuditAction.CREATE, before=None, after=_photo_snapshot(photo))
     return photo
 
 
@@ -395,7 +399,7 @@ def work_order_photo_remove(*, user, order_id, photo_id) -> None:
         photo = order.photos.filter(pk=photo_id).first() if _is_id(photo_id) else None
         if photo is None:
             raise NotFoundError()
-        record_change(actor=user, instance=photo, action=AuditAction.DELETE, before=snapshot(photo), after=None)
+        record_change(actor=user, instance=photo, action=AuditAction.DELETE, before=_photo_snapshot(photo), after=None)
         name = photo.image.name
         photo.delete()
         storage = photo.image.storage

@@ -250,3 +250,39 @@ def approval(order: WorkOrder, *, kind: str = ApprovalKind.ESTIMATE, status: str
         fields.setdefault("approver_name", order.customer.name)
         fields.setdefault("decided_at", timezone.now())
     return Approval.objects.create(work_order=order, kind=kind, sequence=sequence, status=status, **fields)
+
+
+# ---- images -------------------------------------------------------------------------------------
+
+def png_bytes(width: int = 300, height: int = 100, *, drawn: bool = True, mode: str = "RGBA") -> bytes:
+    """A PNG like the on-screen signature pad makes: a dark stroke on a transparent canvas."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new(mode, (width, height), (0, 0, 0, 0) if mode == "RGBA" else "white")
+    if drawn:
+        ImageDraw.Draw(image).line([(10, height - 20), (width // 2, 15), (width - 10, height - 30)],
+                                   fill="black" if mode != "RGBA" else (20, 20, 20, 255), width=4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def signature(*, drawn: bool = True) -> str:
+    """A signature as the pad sends it: a PNG data URL."""
+    import base64
+
+    return "data:image/png;base64," + base64.b64encode(png_bytes(drawn=drawn)).decode()
+
+
+def jpeg_upload(name: str = "damage.jpg", width: int = 64, height: int = 48):
+    """An uploaded JPEG photo (for the photo endpoints and forms)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format="JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

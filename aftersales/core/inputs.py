@@ -98,13 +98,17 @@ def as_decimal(value: Any, field: str, *, required: bool = False, minimum: Decim
         raise invalid(field, _("Enter a number.")) from exc
     if not number.is_finite():
         raise invalid(field, _("Enter a number."))
-    if number != number.quantize(Decimal(1).scaleb(-places)):
+    try:
+        exact = number.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation as exc:  # far beyond any limit (1e400): too many digits to round
+        raise invalid(field, _("Enter a number of at most %(max)s.") % {"max": maximum}) from exc
+    if number != exact:
         raise invalid(field, _("Use at most %(n)d decimal places.") % {"n": places})
     if minimum is not None and number < minimum:
         raise invalid(field, _("Enter a number of at least %(min)s.") % {"min": minimum})
     if number > maximum:
         raise invalid(field, _("Enter a number of at most %(max)s.") % {"max": maximum})
-    return number.quantize(Decimal(1).scaleb(-places))
+    return exact
 
 
 def as_money(value: Any, field: str, *, required: bool = False, minimum: Decimal | int | None = 0) -> Decimal | None:

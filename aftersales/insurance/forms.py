@@ -89,6 +89,9 @@ class ClaimEditForm(BootstrapFormMixin, forms.Form):
             self.fields[name] = FIELD_FACTORIES[name]()
         if "coverage_id" in self.fields:
             self.fields["coverage_id"].choices = policy_choices(policies)
+        if "assessed_amount" in self.fields:
+            self.fields["assessed_amount"].help_text = _(
+                "Once assessed, a new amount or deductible puts the insurer's share on the work order again.")
         _style(self)
 
     def service_data(self) -> dict:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,7 +53,15 @@ def _field_label(name: str):
         return name
 
 
-def _value(value) -> str:
+def _value(name: str, value) -> str:
+    if name.endswith("_at") and isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.strftime("%Y-%m-%d %H:%M")
     if value is True:
         return _("yes")
     if value is False:
@@ -66,7 +77,7 @@ def timeline(events) -> list[dict]:
             label = _field_label(name)
             if label is None or value in (None, "", "None"):
                 continue
-            details.append((label, _value(value)))
+            details.append((label, _value(name, value)))
         actor = event.actor.get_full_name() or event.actor.get_username() if event.actor else _("system")
         rows.append({"at": event.at, "actor": actor, "label": _event_label(event), "note": event.note,
                      "details": details, "kind": event.kind})

@@ -117,11 +117,13 @@ class ClaimPageTests(TestCase):
         self.assertContains(response, "Documents still missing: Driving licence (驾驶证)")
         self.assertContains(response, f'href="/insurance/{claim.pk}/step/withdraw/"')
         self.assertContains(response, 'id="doc-id_card"')
+        self.assertContains(response, 'data-receive="id_card"')  # one click: received today
         self.assertContains(response, '<div class="fs-5" id="insurer-amount">3500.00</div>', html=True)
         self.assertContains(response, '<div class="fs-5" id="customer-balance">1500.00</div>', html=True)
         self.assertContains(response, "Claim started: coverage confirmed")
         self.assertContains(response, "Damage assessed")
         self.assertContains(response, "insurer&#x27;s share: 3500.00")
+        self.assertRegex(response.content.decode(), r"reported at: \d{4}-\d\d-\d\d \d\d:\d\d</div>")
 
     def test_a_step_through_its_form(self):
         claim = start_claim(self.clerk, accident_order(self.a))

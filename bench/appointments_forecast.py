@@ -58,9 +58,9 @@ def poisson(rng: random.Random, lam: float) -> int:
         k += 1
 
 
-def generate_history(*, rng: random.Random, start: dt.date, days: int, base: float,
-                     trend_per_year: float) -> dict[dt.date, dict[int, int]]:
-    """One point's arrivals per (day, hour)."""
+def generate_history(*, rng: random.Random, start: dt.date, days: int, base: float, trend_per_year: float,
+                     means: dict | None = None) -> dict[dt.date, dict[int, int]]:
+    """One point's arrivals per (day, hour); ``means`` receives the true expected values."""
     profile_total = sum(HOUR_PROFILE.values())
     history = {}
     for i in range(days):
@@ -73,6 +73,8 @@ def generate_history(*, rng: random.Random, start: dt.date, days: int, base: flo
         weights = {h: w * (peak if h < 12 else 1.0) for h, w in HOUR_PROFILE.items()}
         total = sum(weights.values()) or profile_total
         history[day] = {h: poisson(rng, daily * w / total) for h, w in weights.items()}
+        if means is not None:
+            means[day] = {h: daily * w / total for h, w in weights.items()}
     return history
 
 
@@ -82,11 +84,14 @@ def backtest(*, points: int = 6, days: int = 420, weeks: int = 8, horizon: int =
     start = end - dt.timedelta(days=days - 1)
     ours_cells: dict = {}
     naive_cells: dict = {}
+    oracle_cells: dict = {}
     actual_cells: dict = {}
     per_point = []
     for p in range(points):
         base = rng.uniform(15, 60)
-        history = generate_history(rng=rng, start=start, days=days, base=base, trend_per_year=rng.uniform(-0.1, 0.3))
+        means: dict = {}
+        history = generate_history(rng=rng, start=start, days=days, base=base, trend_per_year=rng.uniform(-0.1, 0.3),
+                                   means=means)
         mine: dict = {}
         naive: dict = {}
         for w in range(weeks):
@@ -102,11 +107,12 @@ def backtest(*, points: int = 6, days: int = 420, weeks: int = 8, horizon: int =
         for key, value in mine.items():
             ours_cells[(p, *key)] = value
             naive_cells[(p, *key)] = naive[key]
+            oracle_cells[(p, *key)] = {h: means.get(key[1], {}).get(h, 0.0) for h in value}
             actual_cells[(p, *key)] = actual[key]
     ours, naive_total = errors(actual_cells, ours_cells), errors(actual_cells, naive_cells)
     return {
         "points": points, "days": days, "weeks": weeks, "horizon": horizon, "seed": seed,
-        "ours": ours, "naive": naive_total,
+        "ours": ours, "naive": naive_total, "oracle": errors(actual_cells, oracle_cells),
         "improvement_mae": 1 - ours["mae"] / naive_total["mae"] if naive_total["mae"] else 0.0,
         "per_point": per_point,
     }
@@ -125,9 +131,10 @@ def main(argv=None) -> dict:
     result = backtest(points=args.points, days=args.days, weeks=args.weeks, horizon=args.horizon, seed=args.seed)
     result["seconds"] = round(time.perf_counter() - began, 2)
     print(f"{'':8} {'MAE':>8} {'RMSE':>8} {'WAPE':>8}   cells={result['ours']['cells']}")
-    for name in ("ours", "naive"):
+    for name in ("ours", "naive", "oracle"):
         e = result[name]
         print(f"{name:8} {e['mae']:8.3f} {e['rmse']:8.3f} {e['wape']:8.3f}")
+    print("(oracle: the true expected values, the floor that noise leaves)")
     print(f"MAE {result['improvement_mae']:.1%} lower than naive (same weekday last week), {result['seconds']} s")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -15,6 +15,7 @@ class ForecastBacktestTests(unittest.TestCase):
         self.assertLess(ours["mae"], naive["mae"] * 0.9)
         self.assertLess(ours["rmse"], naive["rmse"])
         self.assertLess(ours["wape"], naive["wape"])
+        self.assertLess(result["oracle"]["mae"], ours["mae"])  # nothing beats the true means
         for point in result["per_point"]:
             self.assertLess(point["ours"]["mae"], point["naive"]["mae"])
 

@@ -14,7 +14,7 @@ from aftersales.core.audit import record_access
 from ..selectors import documents as selectors
 from . import CHINESE_TITLES, Copy, DocumentKind
 from .pdf import html_to_pdf
-from .qr import qr_svg_data_uri, status_url
+from .qr import qr_png_data_uri, status_url
 
 CHINESE = "zh-hans"
 TEMPLATES = {
@@ -51,7 +51,7 @@ def _context(*, user, order, kind: str, request) -> dict:
     if kind == DocumentKind.WORK_ORDER:
         data = selectors.work_order_document(user=user, order=order)
         if order.status_token:
-            data["qr"] = qr_svg_data_uri(status_url(order.status_token, request))
+            data["qr"] = qr_png_data_uri(status_url(order.status_token, request))
     elif kind == DocumentKind.REPAIR_CARD:
         data = selectors.repair_card_document(order=order)
     else:

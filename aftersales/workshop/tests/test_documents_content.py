@@ -100,7 +100,7 @@ class DocumentDataTests(TestCase):
                      "¥ 642.00", "¥ 402.00", "This estimate is valid for seven days",
                      "we are not liable for items that are not recorded"):
             self.assertIn(text, html)
-        self.assertIn('<img class="qr" src="data:image/svg+xml;base64,', html)
+        self.assertIn('<img class="qr" src="data:image/png;base64,', html)
         self.assertIn('<img src="data:image/png;base64,', html)  # the signature
 
     # ---- 修护卡

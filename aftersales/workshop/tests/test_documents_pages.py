@@ -144,6 +144,13 @@ class DocumentPanelTests(TestCase):
         for kind in ("work-order", "repair-card", "statement"):
             self.assertIn(f"/workshop/orders/{self.order.pk}/documents/{kind}.pdf", html)
 
+    def test_the_order_page_carries_the_documents_card(self):
+        self.client.force_login(self.advisor)
+        response = self.client.get(self.order.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'id="order-documents-card"', count=1)
+        self.assertContains(response, f'hx-get="{self.panel_url()}"')
+
     def test_panel_for_htmx_shows_buttons_status_link_and_qr_code(self):
         self.client.force_login(self.advisor)
         response = self.client.get(self.panel_url(), HTTP_HX_REQUEST="true")

@@ -147,6 +147,32 @@ def work_order_detail(*, user, pk) -> WorkOrder:
     return order
 
 
+# Where the page offers each step: the advisor's own (this module's pages), the floor's and the
+# cashier's sections (their partials on the order page).
+STEP_SECTIONS = {"start_repair": "order-jobs", "finish_repair": "order-jobs", "qc_pass": "order-qc",
+                 "qc_fail": "order-qc", "settle": "order-settlement", "deliver": "order-delivery",
+                 "approve": "order-approvals"}
+
+
+def order_steps(user, order: WorkOrder) -> list[dict]:
+    """The steps from the order's state a person may take, each with the reasons it is not possible now
+    (permission at the order's point first, then the guard)."""
+    from .. import states
+    from ..services.transitions import guard_reasons
+
+    out = []
+    for step in states.transitions_from(order.status):
+        if getattr(step, "automatic", False):
+            continue
+        if not scope_for(user, step.permission).covers(order.service_point_id):
+            reasons = [_("You may not do this at this service point.")]
+        else:
+            reasons = guard_reasons(order, step, user)
+        out.append({"name": step.name, "target": step.target, "label": str(step.label), "allowed": not reasons,
+                    "reasons": reasons, "section": STEP_SECTIONS.get(step.name, "")})
+    return out
+
+
 def totals_by_pay_type(order: WorkOrder) -> list[dict]:
     """Per pay type: the amount of the lines still in play, for the detail page."""
     fields = {PayType.CUSTOMER: "total_a", PayType.CONTRACT: "total_b", PayType.WARRANTY: "total_c",
@@ -219,7 +245,8 @@ def day_board(*, user, point_id=None, day=None, advisor_id=None) -> DayBoard:
              .annotate(pending_approval=Exists(pending),
                        rank=Window(RowNumber(), partition_by=[F("status")],
                                    order_by=[F("promised_at").asc(nulls_last=True), F("id").asc()]))
-             .filter(rank__lte=BOARD_CARDS_PER_COLUMN))
+             .filter(rank__lte=BOARD_CARDS_PER_COLUMN)
+             .order_by(F("promised_at").asc(nulls_last=True), "id"))
     counts = dict(orders.filter(status__in=BOARD_COLUMNS).order_by().values_list("status").annotate(n=Count("id")))
     columns = {status: BoardColumn(status=status, label=S(status).label, count=counts.get(status, 0))
                for status in BOARD_COLUMNS}

@@ -124,20 +124,24 @@ def make_organisation(points: int = 50) -> dict:
 
 # --- the big tables ---------------------------------------------------------------------------------
 
-def _drop_secondary(cursor) -> tuple[list[str], list[tuple[str, str, str]]]:
-    """Drop indexes (other than primary keys and unique constraints) and foreign keys of TABLES;
-    return what is needed to recreate them."""
+def _drop_secondary(cursor, tables: list[str] | None = None, *, unique: bool = False,
+                    ) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Drop indexes (other than primary keys and unique constraints) and foreign keys of ``tables``
+    (default: TABLES), with ``unique`` also the unique constraints; return what recreates them
+    (constraints in an order that puts unique ones before the foreign keys that may need them)."""
+    tables = TABLES if tables is None else tables
     cursor.execute("""
         SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
         FROM pg_index i
         WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""", [TABLES])
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""", [tables])
     indexes = cursor.fetchall()
     cursor.execute("""
         SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
-        FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])""", [TABLES])
+        FROM pg_constraint WHERE contype = ANY(%s) AND conrelid = ANY(%s::regclass[])
+        ORDER BY contype DESC""", [["f", "u"] if unique else ["f"], tables])
     foreign_keys = cursor.fetchall()
-    for table, name, _definition in foreign_keys:
+    for table, name, _definition in reversed(foreign_keys):  # foreign keys before the unique keys they use
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cursor.execute(f"DROP INDEX {name}")

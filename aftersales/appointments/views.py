@@ -52,6 +52,12 @@ def _errors(form, exc: ApplicationError) -> None:
     add_errors_to_form(form, ApplicationError(exc.code, exc.message, fields, status=exc.status))
 
 
+def event_labels() -> dict[str, str]:
+    return {"booked": _("Booked"), "confirm": _("Confirmed"), "rescheduled": _("Rescheduled"),
+            "reminded": _("Reminder sent"), "arrive": _("Arrived"), "no_show": _("No-show"),
+            "cancel": _("Cancelled"), "changed": _("Changed")}
+
+
 def check_in_url(user, appointment) -> str:
     """The reception page for this appointment (the work-order app's), when the user may open orders."""
     if appointment.status not in ("booked", "confirmed"):
@@ -67,7 +73,8 @@ def check_in_url(user, appointment) -> str:
 @ui_permission_required("appointments.view_appointment")
 def day_view(request):
     points = list(selectors.points_for(request.user))
-    point_id = _int(request.GET.get("point")) or (points[0].pk if points else None)
+    bookable = [p for p in points if p.bays or p.opening_hours]
+    point_id = _int(request.GET.get("point")) or ((bookable or points)[0].pk if points else None)
     day = _date(request.GET.get("date")) or timezone.localdate()
     board = None
     if point_id and any(p.pk == point_id for p in points):
@@ -109,11 +116,17 @@ def appointment_list(request):
 @ui_permission_required("appointments.view_appointment")
 def appointment_detail(request, pk: int):
     appointment = selectors.appointment_get(user=request.user, pk=pk)
+    labels = event_labels()
+    events = list(selectors.appointment_events(appointment))
+    for event in events:
+        event.label = labels.get(event.kind, event.kind)
+        moved = (event.data or {}).get("to", {}).get("starts_at") if isinstance(event.data, dict) else None
+        event.moved_to = moved[:16].replace("T", " ") if isinstance(moved, str) else ""
     actions = {t.name for t in transitions_from(appointment.status)
                if any(scope_for(request.user, p).covers(appointment.service_point_id) for p in t.permissions)}
     can_confirm = scope_for(request.user, "appointments.confirm_appointment").covers(appointment.service_point_id)
     return render(request, "appointments/detail.html", {
-        "appointment": appointment, "events": selectors.appointment_events(appointment), "actions": actions,
+        "appointment": appointment, "events": events, "actions": actions,
         "can_reschedule": can_confirm and appointment.status in ("booked", "confirmed"),
         "can_edit": appointment.status in ("booked", "confirmed") and scope_for(
             request.user, "appointments.change_appointment").covers(appointment.service_point_id),

@@ -48,6 +48,7 @@ class Notification(models.Model):
             models.Index(fields=["service_point", "-id"], name="notif_point_idx"),
             models.Index(fields=["content_type", "object_id"], name="notif_object_idx"),
             models.Index(fields=["customer", "-id"], name="notif_customer_idx"),
+            models.Index(fields=["service_point", "kind", "-id"], name="notif_point_kind_idx"),
         ]
 
     def __str__(self) -> str:

@@ -94,8 +94,9 @@ class PublicStatusTests(TestCase):
                 self.assertEqual(response.headers.keys() - unknown.headers.keys(), set())
                 self.assertEqual(self.client.get(f"/api/v1/public/status/{token}").status_code, 404)
 
-    def test_only_get(self):
+    def test_only_get_and_head(self):
         self.assertEqual(self.client.post(f"/p/status/{self.order.status_token}/").status_code, 405)
+        self.assertEqual(self.client.head(f"/p/status/{self.order.status_token}/").status_code, 200)
 
     def test_api_gives_the_same_data(self):
         response = self.api()
@@ -144,7 +145,7 @@ class PublicStatusTests(TestCase):
         approval.save(update_fields=["token_hash"])
         response = self.page(order.status_token)
         self.assertContains(response, 'id="awaiting-approval"')
-        self.assertNotContains(response, "/p/approval")
+        self.assertNotContains(response, "/p/approve")
         self.assertNotContains(response, "f" * 64)
         self.assertTrue(self.api(order.status_token).json()["awaiting_approval"])
         f.approval(self.order, kind=ApprovalKind.SUPPLEMENT, status=ApprovalStatus.PENDING)

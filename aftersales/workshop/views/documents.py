@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from aftersales.core.errors import ConflictError
 from aftersales.core.ui import ui_permission_required
@@ -31,7 +31,7 @@ def _pdf_response(document) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @ui_permission_required(VIEW)
 def order_document(request, pk: int, kind: str):
     if kind not in DocumentKind.values:
@@ -47,7 +47,7 @@ def order_document(request, pk: int, kind: str):
     return _pdf_response(document)
 
 
-@require_GET
+@require_safe
 @ui_permission_required(VIEW)
 def order_documents_panel(request, pk: int):
     order = selectors.document_order_get(user=request.user, pk=pk)
@@ -58,7 +58,7 @@ def order_documents_panel(request, pk: int):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @ui_permission_required(VIEW)
 def order_status_qr(request, pk: int):
     order = selectors.document_order_get(user=request.user, pk=pk)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from aftersales.core.errors import NotFoundError
 
@@ -19,7 +19,7 @@ from ..selectors.documents import public_status
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
 
 
-@require_GET
+@require_safe
 def status_page(request, token: str):
     try:
         status = public_status(token=token)

@@ -18,7 +18,7 @@ from aftersales.core.tokens import token_hash
 
 from . import capacity as cap
 from . import forecast as fc
-from .choices import AppointmentStatus
+from .choices import AppointmentChannel, AppointmentStatus
 from .models import Appointment, AppointmentEvent, CapacityOverride, CapacityPlan, Holiday
 from .services.capacity import day_plans, local_day_bounds, plan_of
 from .states import OPEN_STATES
@@ -125,7 +125,8 @@ def day_board(*, user, service_point_id, date) -> Board:
 
 def arrivals_history(point_id: int, first: dt.date, last: dt.date) -> tuple[dict, float]:
     """({date: {hour: arrivals}}, walk-in share) at the point from ``first`` to ``last``: work orders
-    opened (grouped in SQL by local hour) plus arrived appointments without a work order."""
+    opened (grouped in SQL by local hour) plus arrived appointments without a work order. Walk-ins are
+    work orders opened without an appointment and appointments booked on the walk-in channel."""
     from aftersales.workshop.models import WorkOrder
 
     tz = timezone.get_default_timezone()
@@ -133,23 +134,23 @@ def arrivals_history(point_id: int, first: dt.date, last: dt.date) -> tuple[dict
     history: dict[dt.date, dict[int, float]] = {}
     walk_ins = total = 0
 
-    def add(rows, appointment_field=None):
+    def add(rows):
         nonlocal walk_ins, total
         for row in rows:
             local = timezone.localtime(row["hour"], tz) if timezone.is_aware(row["hour"]) else row["hour"]
             hours = history.setdefault(local.date(), {})
             hours[local.hour] = hours.get(local.hour, 0) + row["n"]
             total += row["n"]
-            if appointment_field is not None:
-                walk_ins += row["walk_in"]
+            walk_ins += row["walk_in"]
 
     orders = (WorkOrder.objects.filter(service_point_id=point_id, opened_at__gte=start, opened_at__lt=end)
               .annotate(hour=TruncHour("opened_at", tzinfo=tz)).values("hour")
               .annotate(n=Count("id"), walk_in=Count("id", filter=Q(appointment__isnull=True))).order_by())
-    add(orders, appointment_field="appointment")
+    add(orders)
     arrived = (Appointment.objects.filter(service_point_id=point_id, status=AppointmentStatus.ARRIVED,
                                           arrived_at__gte=start, arrived_at__lt=end, work_order__isnull=True)
-               .annotate(hour=TruncHour("arrived_at", tzinfo=tz)).values("hour").annotate(n=Count("id")).order_by())
+               .annotate(hour=TruncHour("arrived_at", tzinfo=tz)).values("hour")
+               .annotate(n=Count("id"), walk_in=Count("id", filter=Q(channel=AppointmentChannel.WALK_IN))).order_by())
     add(arrived)
     return history, (walk_ins / total if total else 1.0)
 

@@ -12,6 +12,8 @@ NAVIGATION = [
         (_("My jobs"), "workshop:my_jobs", "stopwatch", "workshop.add_timeentry"),
         (_("Quality check"), "workshop:qc_queue", "patch-check", "workshop.inspect_workorder"),
         (_("Cashier"), "workshop:cashier", "cash-coin", "workshop.settle_workorder"),
+        (_("Discount requests"), "workshop:discount_requests", "percent", "workshop.approve_discount_workorder"),
+        (_("Technician hours"), "workshop:hours_report", "speedometer2", "workshop.change_timeentry"),
         (_("Insurance claims"), "insurance:list", "shield-check", "insurance.view_insuranceclaim"),
     ]),
     (_("Parts"), "box2", [

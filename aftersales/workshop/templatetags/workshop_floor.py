@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import scope_for
 
@@ -22,6 +23,16 @@ from ..selectors import floor as selectors
 
 register = template.Library()
 S = WorkOrderStatus
+
+# Labels of the floor's and the cashier's own events on the order's timeline (transitions are labelled
+# by the transition table).
+EVENT_LABELS = {
+    "job_assigned": _("Technicians assigned"), "job_unassigned": _("Technician taken off a job"),
+    "clock_on": _("Clocked on"), "clock_off": _("Clocked off"), "job_done": _("Job done"),
+    "time_corrected": _("Time entry corrected"), "discount": _("Discount given"),
+    "discount_requested": _("Discount asked of a manager"), "discount_approved": _("Discount approved"),
+    "discount_rejected": _("Discount rejected"), "payment": _("Payment received"),
+}
 
 
 def _may(user, permission: str, order) -> bool:

@@ -100,6 +100,15 @@ class OrderPageJobsTests(TestCase):
         self.assertEqual(self.client.post(finish).status_code, 302)
         self.assertEqual(WorkOrder.objects.get(pk=self.order.pk).status, S.QUALITY_CHECK)
 
+    def test_the_timeline_names_the_floors_events(self):
+        assign(self.order, self.staff["advisor"], self.staff["tech"], line=self.first)
+        work(self.first, self.staff["tech"], 15)
+        self.client.force_login(self.staff["advisor"])
+        response = self.client.get(self.order.get_absolute_url())
+        for label in ("Technicians assigned", "Clocked on", "Repair started by the first clock-on", "Job done"):
+            self.assertContains(response, label)
+        self.assertContains(response, "Started by the system on")
+
     def test_cards_render_in_every_state(self):
         self.client.force_login(self.staff["manager"])
         for status in (S.RECEPTION, S.AWAITING_APPROVAL, S.APPROVED, S.IN_REPAIR, S.QUALITY_CHECK,

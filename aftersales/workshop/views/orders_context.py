@@ -59,6 +59,9 @@ def event_label(kind: str) -> str:
         "submit_estimate": _("Estimate put to the customer"), "approve": _("Estimate approved"),
         "revise": _("Back to reception"), "cancel": _("Cancelled"),
     }
+    from ..templatetags.workshop_floor import EVENT_LABELS  # the floor's and the cashier's events
+
+    own.update(EVENT_LABELS)
     if kind in own:
         return own[kind]
     step = next((t for t in states.TRANSITIONS.values() if t.name == kind), None)

@@ -233,6 +233,18 @@ class AppointmentAPITests(Setup, TestCase):
             response = self.client.get("/api/v1/appointments", {"limit": 50}, **self.auth)
         self.assertEqual(len(response.json()["items"]), 4)
 
+    def test_slots_query_count_does_not_grow_with_bookings(self):
+        params = {"service_point_id": self.point.pk, "date": self.monday.isoformat()}
+        self.client.get("/api/v1/appointment-slots", params, **self.auth)
+        # token, memberships, permissions, content types, points, point, plan, holidays, overrides, bookings
+        with self.assertNumQueries(10):
+            self.client.get("/api/v1/appointment-slots", params, **self.auth)
+        for hour in (13, 14, 15, 16):
+            appointment(self.point, starts_at=at(self.monday, hour, 30))
+        with self.assertNumQueries(10):
+            response = self.client.get("/api/v1/appointment-slots", params, **self.auth)
+        self.assertEqual(sum(len(s["bookings"]) for s in response.json()["slots"]), 6)  # 09:30 spans two
+
     def test_capacity_plan_get_and_set(self):
         url = f"/api/v1/appointment-capacity/{self.point.pk}"
         response = self.client.put(url, data={"slot_minutes": 30, "bays": 4, "technician_hours": "1.5",

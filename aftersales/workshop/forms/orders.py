@@ -69,6 +69,9 @@ class ReceptionForm(BootstrapFormMixin, forms.Form):
         data["damages"] = damage_rows(post)
         return data
 
+    def photos(self, files) -> list:
+        return files.getlist("photos")
+
 
 def damage_rows(post) -> list[dict]:
     areas, kinds = post.getlist("damage_area"), post.getlist("damage_kind")

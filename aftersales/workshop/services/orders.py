@@ -35,6 +35,7 @@ from .transitions import locked_order, work_order_transition
 S = WorkOrderStatus
 TEXT_FIELDS = {"valuables": 2000, "concerns": 4000, "diagnosis": 4000, "walkaround_notes": 4000}
 MAX_DAMAGES = 50
+MAX_PHOTOS_AT_CHECK_IN = 10
 MAX_LINES = 200
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 PHOTO_MAX_PIXELS = 40_000_000
@@ -178,8 +179,8 @@ def work_order_open(*, user, data: dict[str, Any]) -> WorkOrder:
     """Check a vehicle or product in: a walk-in (``service_point_id``, ``asset_id``, optionally another
     paying ``customer_id``) or an appointment (``appointment_id``: point, customer, asset, service type,
     concerns and advisor come from it, and it is marked arrived). Optional in the same call: mileage,
-    fuel level, valuables, concerns, diagnosis, walk-around notes, promised time, ``damages`` and
-    ``lines`` (see ``lines.line_insert``)."""
+    fuel level, valuables, concerns, diagnosis, walk-around notes, promised time, ``damages``,
+    ``photos`` (uploaded files) and ``lines`` (see ``lines.line_insert``)."""
     from aftersales.appointments.choices import AppointmentStatus
     from aftersales.customers.services import customer_link_point
 
@@ -220,6 +221,7 @@ def work_order_open(*, user, data: dict[str, Any]) -> WorkOrder:
         order.advisor = _advisor(user, data.get("advisor_id"), point)
         _apply_reception(order, data)
         damages = _damage_specs(data.get("damages"))
+        photos = _photo_specs(data.get("photos"))
         line_specs = data.get("lines") or []
         if not isinstance(line_specs, list | tuple):
             raise invalid("lines", _("Give a list of lines."))
@@ -233,6 +235,8 @@ def work_order_open(*, user, data: dict[str, Any]) -> WorkOrder:
         for area, kind, description in damages:
             WorkOrderDamage.objects.create(work_order=order, area=area, kind=kind, description=description,
                                            recorded_by=order.created_by)
+        for content, extension in photos:
+            _photo_save(order=order, user=user, content=content, extension=extension)
         for i, spec in enumerate(line_specs):
             line_insert(user=user, order=order, data=spec, field_prefix=f"lines.{i}.", recompute=False)
         if line_specs:
@@ -372,6 +376,27 @@ def _photo_snapshot(photo: WorkOrderPhoto) -> dict:
     return snapshot(photo, extra={"image": photo.image.name})
 
 
+def _photo_specs(value) -> list[tuple[bytes, str]]:
+    """Photos taken at check-in (uploaded files), each checked before anything is written."""
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple):
+        value = [value]
+    if len(value) > MAX_PHOTOS_AT_CHECK_IN:
+        raise invalid("photos", _("At most %(n)d photos at once.") % {"n": MAX_PHOTOS_AT_CHECK_IN})
+    return [photo_check(upload, field="photos") for upload in value]
+
+
+def _photo_save(*, order: WorkOrder, user, content: bytes, extension: str, caption: str = "",
+                damage: WorkOrderDamage | None = None) -> WorkOrderPhoto:
+    photo = WorkOrderPhoto(work_order=order, damage=damage, caption=caption,
+                           uploaded_by=user if getattr(user, "is_authenticated", False) else None)
+    photo.image.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+    photo.save()
+    record_change(actor=user, instance=photo, action=AuditAction.CREATE, before=None, after=_photo_snapshot(photo))
+    return photo
+
+
 def work_order_photo_add(*, user, order_id, image, caption: str = "", damage_id=None) -> WorkOrderPhoto:
     """Attach a photo (of the walk-around, or of one damage) to the order."""
     with transaction.atomic():
@@ -384,12 +409,8 @@ def work_order_photo_add(*, user, order_id, image, caption: str = "", damage_id=
             if damage is None:
                 raise invalid("damage_id", _("Unknown damage of this work order."))
         content, extension = photo_check(image)
-        photo = WorkOrderPhoto(work_order=order, damage=damage, caption=caption,
-                               uploaded_by=user if user.is_authenticated else None)
-        photo.image.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
-        photo.save()
-        record_change(actor=user, instance=photo, action=AuditAction.CREATE, before=None, after=_photo_snapshot(photo))
-    return photo
+        return _photo_save(order=order, user=user, content=content, extension=extension, caption=caption,
+                           damage=damage)
 
 
 def work_order_photo_remove(*, user, order_id, photo_id) -> None:

@@ -238,3 +238,33 @@ class OrderPageTests(TestCase):
 
         rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
         self.assertEqual([row[0] for row in rows[1:]], [mine.number])
+
+
+class CheckInPhotoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.org = factories.org()
+        cls.advisor = factories.staff(cls.org["a"], "service_advisor")
+
+    def setUp(self):
+        self.client.force_login(self.advisor)
+
+    def test_photos_taken_at_check_in_are_kept_with_the_order(self):
+        _owner, car = factories.customer_with_vehicle(self.org["a"], mileage=None)
+        response = self.client.post("/workshop/orders/new/", {
+            "service_point": self.org["a"].pk, "asset": car.pk, "service_type": "repair",
+            "photos": [factories.jpeg_upload("front.jpg"), factories.jpeg_upload("side.jpg")]})
+        order = WorkOrder.objects.get()
+        self.assertRedirects(response, order.get_absolute_url())
+        self.assertEqual(order.photos.count(), 2)
+
+    def test_a_bad_photo_opens_nothing_and_is_shown_beside_the_field(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        _owner, car = factories.customer_with_vehicle(self.org["a"], mileage=None)
+        response = self.client.post("/workshop/orders/new/", {
+            "service_point": self.org["a"].pk, "asset": car.pk, "service_type": "repair",
+            "photos": [factories.jpeg_upload(), SimpleUploadedFile("x.png", b"not a png", content_type="image/png")]})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'data-field="photos"')
+        self.assertEqual((WorkOrder.objects.count(), WorkOrderPhoto.objects.count()), (0, 0))

@@ -171,22 +171,26 @@ def order_create(request):
             initial["service_point"] = home
     form = ReceptionForm(request.POST or None, initial=initial, points=points, advisors=_advisors(points),
                          asset_choices=_asset_choice(request.user, asset_id), from_appointment=appointment is not None)
-    damages = []
+    damages, photo_errors = [], []
     if request.method == "POST":
         from ..forms.orders import damage_rows
 
         damages = damage_rows(request.POST)
         if form.is_valid():
             try:
-                order = services.work_order_open(user=request.user, data=form.service_data(request.POST))
+                data = form.service_data(request.POST)
+                data["photos"] = form.photos(request.FILES)
+                order = services.work_order_open(user=request.user, data=data)
             except ApplicationError as exc:
+                photo_errors = exc.fields.pop("photos", [])
                 exc.fields = {_form_field(name): reasons for name, reasons in exc.fields.items()}
                 add_errors_to_form(form, exc)
             else:
                 messages.success(request, _("Work order %(number)s opened.") % {"number": order.number})
                 return redirect("workshop:order_detail", pk=order.pk)
     return render(request, "workshop/orders/form.html", {
-        "form": form, "appointment": appointment, "damages": damages, "damage_areas": DamageArea.choices,
+        "form": form, "appointment": appointment, "damages": damages, "photo_errors": photo_errors,
+        "damage_areas": DamageArea.choices,
         "damage_kinds": DamageKind.choices, "outline": outline({d["area"] for d in damages}),
     })
 

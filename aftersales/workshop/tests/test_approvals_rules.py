@@ -406,3 +406,51 @@ class SupplementTests(ApprovalTestCase):
         self.assertEqual(WorkOrder.objects.get(pk=order.pk).status, S.IN_REPAIR)
         event = order.events.order_by("-id").first()
         self.assertEqual((event.kind, event.actor_label, event.data["client_ip"]), ("supplement_approved", "张三", "::1"))
+
+
+class PublicLinkPageTests(ApprovalTestCase):
+    def test_the_customer_signs_on_the_page(self):
+        order, done = self.submitted(send_link=True)
+        url = f"/p/approve/{done.link}/"
+        page = self.client.get(url)
+        self.assertContains(page, 'id="approval-form"')
+        self.assertEqual(page["Cache-Control"], "no-store")
+        self.assertEqual(page["Referrer-Policy"], "no-referrer")
+        unsigned = self.client.post(url, {"decision": "approve", "approver_name": "张三", "signature": ""})
+        self.assertEqual(unsigned.status_code, 422)
+        self.assertContains(unsigned, 'data-field="signature"', status_code=422)
+        self.assertEqual(WorkOrder.objects.get(pk=order.pk).status, S.AWAITING_APPROVAL)
+        nameless = self.client.post(url, {"decision": "approve", "approver_name": "",
+                                          "signature": factories.signature()})
+        self.assertContains(nameless, 'data-field="approver_name"', status_code=422)
+        signed = self.client.post(url, {"decision": "approve", "approver_name": "张三",
+                                        "signature": factories.signature()}, REMOTE_ADDR="192.0.2.10")
+        self.assertRedirects(signed, url)
+        self.assertEqual(WorkOrder.objects.get(pk=order.pk).status, S.APPROVED)
+        after = self.client.get(url)
+        self.assertContains(after, "Approved. Thank you")
+        self.assertNotContains(after, 'id="approval-form"')
+
+    def test_declining_on_the_page_needs_no_signature(self):
+        order, done = self.submitted(send_link=True)
+        response = self.client.post(f"/p/approve/{done.link}/", {"decision": "decline", "approver_name": "张三"})
+        self.assertRedirects(response, f"/p/approve/{done.link}/")
+        self.assertEqual(WorkOrder.objects.get(pk=order.pk).status, S.RECEPTION)
+        self.assertContains(self.client.get(f"/p/approve/{done.link}/"), "You declined")
+
+    def test_expired_withdrawn_and_unknown_links_say_so(self):
+        order, done = self.submitted(send_link=True)
+        Approval.objects.filter(pk=done.approval.pk).update(token_expires_at=timezone.now() - dt.timedelta(hours=1))
+        expired = self.client.get(f"/p/approve/{done.link}/")
+        self.assertContains(expired, "This link has expired")
+        posted = self.client.post(f"/p/approve/{done.link}/", {"decision": "approve", "approver_name": "张三",
+                                                               "signature": factories.signature()})
+        self.assertNotEqual(posted.status_code, 302)
+        self.assertEqual(WorkOrder.objects.get(pk=order.pk).status, S.AWAITING_APPROVAL)
+        unknown = self.client.get("/p/approve/" + "y" * 32 + "/")
+        self.assertContains(unknown, "This link is not valid", status_code=404)
+        from aftersales.workshop.services.orders import work_order_revise
+
+        Approval.objects.filter(pk=done.approval.pk).update(token_expires_at=timezone.now() + dt.timedelta(hours=1))
+        work_order_revise(user=self.advisor, order_id=order.pk)
+        self.assertContains(self.client.get(f"/p/approve/{done.link}/"), "has withdrawn")

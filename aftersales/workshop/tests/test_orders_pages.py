@@ -84,6 +84,9 @@ class OrderPageTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, self.job.name)
         self.assertContains(response, 'data-total="A">150.00')
+        # the steps card comes along out of band: with a line, the estimate can be put to the customer
+        self.assertContains(response, 'id="order-steps" hx-swap-oob="true"')
+        self.assertContains(response, 'aria-expanded="false" data-step="submit_estimate"')
         bad = self.client.post(f"/workshop/orders/{order.pk}/lines/new/", {
             "kind": "other", "description": "", "quantity": "1", "unit_price": "10", "pay_type": "A",
             "cause": "fault"}, HTTP_HX_REQUEST="true")

@@ -93,6 +93,12 @@ def lines_context(request, order, *, line_form=None, edit_line=None, edit_form=N
     return context
 
 
+def steps_context(request, order, **forms) -> dict:
+    steps = selectors.order_steps(request.user, order)
+    return {"steps": steps, "step_names": {step["name"]: step for step in steps},
+            "submit_form": forms.get("submit_form") or SubmitForm(), "cancel_form": forms.get("cancel_form")}
+
+
 def detail_context(request, order, **forms) -> dict:
     user = request.user
     approvals = list(order.approvals.all())
@@ -103,12 +109,12 @@ def detail_context(request, order, **forms) -> dict:
     events = list(order.events.all())
     for event in events:
         event.label = event_label(event.kind)
-    steps = selectors.order_steps(user, order)
     open_order = order.status not in (S.SETTLED, S.DELIVERED, S.CANCELLED)
     context = {
         **lines_context(request, order, line_form=forms.get("line_form")),
+        **steps_context(request, order, **forms),
         "approvals": approvals, "damages": damages, "photos": list(order.photos.all()),
-        "events": events, "outline": outline({d.area for d in damages}), "steps": steps, "customer_label": selectors.customer_label(user, order),
+        "events": events, "outline": outline({d.area for d in damages}), "customer_label": selectors.customer_label(user, order),
         "marked": {d.area for d in damages}, "damage_areas": DamageArea.choices, "damage_kinds": DamageKind.choices,
         "sees_customer": has_permission(user, "customers.view_customer"),
         "can_change": open_order and may(user, "workshop.change_workorder", order),
@@ -118,13 +124,11 @@ def detail_context(request, order, **forms) -> dict:
         "can_delete_damage": open_order and may(user, "workshop.delete_workorderdamage", order),
         "can_photo": open_order and may(user, "workshop.add_workorderphoto", order),
         "can_delete_photo": open_order and may(user, "workshop.delete_workorderphoto", order),
-        "step_names": {step["name"]: step for step in steps},
         "damage_form": forms.get("damage_form") or DamageForm(),
         "photo_form": forms.get("photo_form") or PhotoForm(damages=damages),
-        "submit_form": forms.get("submit_form") or SubmitForm(),
         "decision_form": forms.get("decision_form") or DecisionForm(initial={"approver_name": order.customer.name}),
         "decision_for": forms.get("decision_for"),
-        "note_form": NoteForm(), "cancel_form": forms.get("cancel_form"),
+        "note_form": NoteForm(),
         "open_tab": forms.get("open_tab", ""),
     }
     return context

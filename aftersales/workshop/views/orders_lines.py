@@ -19,7 +19,7 @@ from ..forms.orders import LINE_FIELDS, DamageForm, LineForm, PhotoForm, part_la
 from ..selectors import orders as selectors
 from ..services import lines as line_services
 from ..services import orders as order_services
-from .orders_context import detail_context, lines_context, operations_for
+from .orders_context import detail_context, lines_context, operations_for, steps_context
 
 
 def _order(request, pk):
@@ -30,10 +30,12 @@ def _order(request, pk):
 
 
 def _lines_section(request, pk, **kwargs):
-    """The lines card for HTMX to swap in (always 200: htmx does not swap error answers; the errors
-    are beside the fields)."""
+    """The lines card for HTMX to swap in, with the steps card out of band (a first line makes the
+    estimate possible). Always 200: htmx does not swap error answers; the errors are beside the fields."""
     order = _order(request, pk)
-    return render(request, "workshop/orders/_lines.html", lines_context(request, order, **kwargs))
+    context = lines_context(request, order, **kwargs)
+    context.update(steps_context(request, order))
+    return render(request, "workshop/orders/_lines_htmx.html", context)
 
 
 def _errors(form, exc: ApplicationError) -> None:

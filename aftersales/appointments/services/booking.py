@@ -19,7 +19,7 @@ from aftersales.accounts.models import User
 from aftersales.assets.models import Asset
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.choices import ServiceType
-from aftersales.core.errors import ApplicationError, ConflictError
+from aftersales.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from aftersales.core.inputs import as_bool, as_choice, as_datetime, as_id, as_int, as_money, as_text, invalid
 from aftersales.core.models import AuditAction
 from aftersales.core.sequences import next_number
@@ -125,7 +125,7 @@ def appointment_book(*, user, data: dict[str, Any]) -> Appointment:
         concerns = as_text(data.get("concerns"), "concerns", max_length=5000)
         advisor = _advisor(data.get("advisor_id"), point, user)
         starts_at = as_datetime(data.get("starts_at"), "starts_at", required=True).replace(second=0, microsecond=0)
-        minutes = _minutes(data.get("estimated_minutes") or 60)
+        minutes = _minutes(60 if data.get("estimated_minutes") in (None, "") else data["estimated_minutes"])
         price = as_money(data.get("estimated_price"), "estimated_price")
         overbook = as_bool(data.get("overbook") or False)
         plan = locked_plan(point)
@@ -147,8 +147,6 @@ def appointment_book(*, user, data: dict[str, Any]) -> Appointment:
 def _open_for_change(user, pk, permission: str) -> Appointment:
     appointment = locked_appointment(user, pk)
     if not scope_for(user, permission).covers(appointment.service_point_id):
-        from aftersales.core.errors import PermissionDeniedError
-
         raise PermissionDeniedError()
     if appointment.status not in OPEN_STATES:
         message = _("An appointment that is “%(state)s” can no longer be changed.") % {

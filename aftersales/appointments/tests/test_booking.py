@@ -130,6 +130,7 @@ class BookingTests(Setup, TestCase):
         self.assertRefused(self.booking_data(start, service_point_id=self.org["b"].pk), "service_point_id")
         self.assertRefused(self.booking_data(start, service_type="oil"), "service_type")
         self.assertRefused(self.booking_data(start, estimated_minutes=-5), "estimated_minutes")
+        self.assertRefused(self.booking_data(start, estimated_minutes=0), "estimated_minutes")
         self.assertRefused(self.booking_data(start, estimated_price="-1"), "estimated_price")
         self.assertRefused(self.booking_data(start, concerns="a\x00b"), "concerns")
         self.assertRefused(self.booking_data("2027-02-30T09:30"), "starts_at")

@@ -83,8 +83,7 @@ def test_walk_in_check_in_estimate_and_signature(page, live_server, shop, log_in
     expect(page.locator("#lines tbody tr[data-kind=part]")).to_contain_text("机油滤清器")
     expect(page.locator("#amount-due")).to_have_text("¥158.00")  # 0.5 h × 180 + 68
 
-    # the estimate to the customer, who signs on the screen
-    page.reload()
+    # the estimate to the customer (the step came alive with the first line), who signs on the screen
     page.locator("[data-step=submit_estimate]").click()
     page.locator("#submit-estimate").click()
     expect(page.locator("[data-approval-status=pending]")).to_be_visible()

@@ -337,13 +337,18 @@ def approval_decide_by_link(*, token: str, decision, approver_name, signature=No
         raise invalid("decision", _("Choose approve or decline."))
     name = as_text(approver_name, "approver_name", max_length=100, required=True)
     with transaction.atomic():
+        found = approval_by_token(token)
+        if found is None:
+            raise link_refusal(LinkState.UNKNOWN)
+        # The order first, then the approval: the same order of locks as the advisor's recording, so
+        # the customer and the advisor answering at the same moment queue instead of deadlocking.
+        order = WorkOrder.objects.select_for_update(of=("self",)).select_related("customer").get(
+            pk=found.work_order_id)
         approval = approval_by_token(token, lock=True)
         state = link_state(approval)
         if state != LinkState.OPEN:
             raise link_refusal(state)
         signature_text = signature_check(signature) if decision == "approve" or signature else ""
-        order = WorkOrder.objects.select_for_update(of=("self",)).select_related("customer").get(
-            pk=approval.work_order_id)
         if order.status not in (S.AWAITING_APPROVAL, *SUPPLEMENT_STATUSES):
             raise link_refusal(LinkState.WITHDRAWN)
         return _decide(user=None, order=order, approval=approval, approve=decision == "approve",

@@ -2,9 +2,12 @@
 
 import datetime as dt
 import json
+import threading
+import unittest
 from decimal import Decimal
 
-from django.test import TestCase, override_settings
+from django.db import connection, connections
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
 from aftersales.core.errors import ApplicationError
@@ -454,3 +457,49 @@ class PublicLinkPageTests(ApprovalTestCase):
         Approval.objects.filter(pk=done.approval.pk).update(token_expires_at=timezone.now() + dt.timedelta(hours=1))
         work_order_revise(user=self.advisor, order_id=order.pk)
         self.assertContains(self.client.get(f"/p/approve/{done.link}/"), "has withdrawn")
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "row locks need PostgreSQL")
+class ConcurrentAnswerTests(TransactionTestCase):
+    def test_the_advisor_and_the_customer_answering_at_once_count_once(self):
+        org = factories.org()
+        advisor = factories.staff(org["a"], "service_advisor")
+        oil = factories.part_in_stock(org["a"], on_hand=1)
+        order = factories.work_order(org["a"], advisor=advisor)
+        factories.line(order, kind="part", part=oil, quantity=1)
+        done = approvals.estimate_submit(user=advisor, order_id=order.pk, send_link=True)
+        start = threading.Barrier(2)
+        outcomes = []
+
+        def by_advisor():
+            try:
+                start.wait()
+                approvals.approval_decide(user=advisor, order_id=order.pk, approval_id=done.approval.pk,
+                                          data={"decision": "approve", "method": "phone", "note": "电话同意"})
+                outcomes.append("advisor")
+            except ApplicationError as exc:
+                outcomes.append(exc.status)
+            finally:
+                connections.close_all()
+
+        def by_customer():
+            try:
+                start.wait()
+                approvals.approval_decide_by_link(token=done.link, decision="approve", approver_name="张三",
+                                                  signature=factories.signature())
+                outcomes.append("customer")
+            except ApplicationError as exc:
+                outcomes.append(exc.status)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=by_advisor), threading.Thread(target=by_customer)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(map(str, outcomes))[0], "409", outcomes)
+        self.assertEqual(len(outcomes), 2)
+        self.assertEqual(WorkOrder.objects.get(pk=order.pk).status, S.APPROVED)
+        self.assertEqual(Stock.objects.get(part=oil).reserved, 1)
+        self.assertEqual(WorkOrderEvent.objects.filter(work_order=order, kind="approve").count(), 1)

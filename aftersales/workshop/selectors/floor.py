@@ -406,11 +406,16 @@ def delivery_proposal(order: WorkOrder) -> DeliveryProposal:
     if others:
         text.append(_("Other work:"))
         text += [f"- {line.description}" for line in others]
-    text.append(_("Charges: customer-paid %(a)s, discount %(discount)s, insurer %(insurer)s, paid %(paid)s, "
-                  "balance %(balance)s; service contract %(b)s, warranty %(c)s, internal %(d)s.") % {
-        "a": order.total_a, "discount": order.discount_amount, "insurer": order.insurer_amount,
-        "paid": order.paid_total, "balance": order.balance, "b": order.total_b, "c": order.total_c,
-        "d": order.total_d})
+    charges = [_("customer-paid ¥%(amount)s") % {"amount": order.total_a}]
+    for value, label in ((-order.discount_amount, _("discount ¥%(amount)s")),
+                         (order.insurer_amount, _("paid by the insurer ¥%(amount)s")),
+                         (order.total_b, _("service contract ¥%(amount)s")),
+                         (order.total_c, _("warranty, free to the customer ¥%(amount)s")),
+                         (order.total_d, _("internal ¥%(amount)s"))):
+        if value:
+            charges.append(label % {"amount": value})
+    text.append(_("Charges: %(charges)s. Paid ¥%(paid)s, balance ¥%(balance)s.") % {
+        "charges": ", ".join(charges), "paid": order.paid_total, "balance": order.balance})
     asset = order.asset
     readings = [fc.Reading(r.read_on, r.value, r.is_meter_replacement, r.source)
                 for r in asset.readings.order_by("read_on", "id")]

@@ -39,7 +39,8 @@ class DeliveryTests(TestCase):
         self.assertIn("Work done:", proposal.summary)
         self.assertIn("更换刹车片", proposal.summary)
         self.assertIn("前刹车片 × 1", proposal.summary)
-        self.assertIn("warranty 300.00", proposal.summary)
+        self.assertIn("warranty, free to the customer ¥300.00", proposal.summary)
+        self.assertIn("customer-paid ¥230.00", proposal.summary)
         self.assertEqual([(line.description, default) for line, default in proposal.parts],
                          [("前刹车片", OldParts.WARRANTY), ("机油滤清器", OldParts.RETURNED)])
 

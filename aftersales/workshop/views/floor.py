@@ -365,8 +365,10 @@ def checklist_delete(request, pk: int):
 @ui_permission_required("workshop.change_timeentry")
 def hours_report(request):
     points = list(_points(request.user, "workshop.change_timeentry"))
-    form = HoursFilterForm(request.GET or None, points=points)
     today = timezone.localdate()
+    bound = {k: v for k, v in request.GET.items() if k in ("date_from", "date_to", "point")}
+    form = HoursFilterForm(bound or None, points=points,
+                           initial={"date_from": today.replace(day=1), "date_to": today})
     date_from, date_to, point_id = today.replace(day=1), today, None
     error = ""
     if form.is_bound and form.is_valid():

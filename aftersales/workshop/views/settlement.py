@@ -76,6 +76,7 @@ def _screen(request, order, *, status: int = 200, **forms):
         "can_pay": payable and order.balance > 0 and scope_for(user, "workshop.add_payment").covers(order.service_point_id),
         "can_settle": ready and scope_for(user, "workshop.settle_workorder").covers(order.service_point_id),
         "limit": user.discount_limit_percent,
+        "can_approve": scope_for(user, "workshop.approve_discount_workorder").covers(order.service_point_id),
         "discount_form": forms.get("discount_form") or DiscountForm(),
         "payment_form": forms.get("payment_form") or PaymentForm(initial={"amount": order.balance, "method": "wechat"}),
         "settle_form": forms.get("settle_form") or SettleForm(), "settle_error": forms.get("settle_error", ""),

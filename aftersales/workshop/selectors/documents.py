@@ -129,9 +129,13 @@ def _groups(order: WorkOrder, lines) -> list[PayTypeGroup]:
     labels = dict(PayType.choices)
     groups = OrderedDict((pt, PayTypeGroup(pay_type=pt, label=labels[pt])) for pt in PAY_TYPES)
     for line in lines:
-        groups[line.pay_type].lines.append(line)
+        group = groups.get(line.pay_type)
+        if group is None:  # a pay type unknown to this code: listed with the sum of its lines
+            group = groups[line.pay_type] = PayTypeGroup(pay_type=line.pay_type, label=line.pay_type)
+        group.lines.append(line)
     for pt, group in groups.items():
-        group.total = getattr(order, _TOTAL_FIELD[pt])
+        group.total = getattr(order, _TOTAL_FIELD[pt]) if pt in _TOTAL_FIELD else to_money(
+            sum((line.amount for line in group.lines), ZERO))
     return [g for g in groups.values() if g.lines or g.total]
 
 

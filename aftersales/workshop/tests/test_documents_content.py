@@ -59,6 +59,12 @@ class DocumentDataTests(TestCase):
         self.assertEqual([g.pay_type for g in data["groups"]], ["A", "C", "D"])
         self.assertEqual(data["estimate_total"], Decimal("492.00"))
 
+    def test_a_line_of_an_unknown_pay_type_is_still_printed(self):
+        self.order.lines.filter(description="环保处理费").update(pay_type="X")
+        groups = {g.pay_type: g for g in selectors.work_order_document(user=self.advisor, order=self.order)["groups"]}
+        self.assertEqual([ln.description for ln in groups["X"].lines], ["环保处理费"])
+        self.assertEqual(groups["X"].total, Decimal("20.00"))
+
     def test_work_order_carries_the_signed_estimate(self):
         data = selectors.work_order_document(user=self.advisor, order=self.order)
         self.assertTrue(data["signature"]["image"].startswith("data:image/png;base64,"))

@@ -193,7 +193,7 @@ def stock_receipt(*, user, pk: int, quantity, unit_cost=None, delivery_note: str
         if order_ids:
             order_ids = list(WorkOrder.objects.select_for_update().filter(pk__in=order_ids).order_by("pk")
                              .values_list("pk", flat=True))
-        current = Stock.objects.filter(pk=row.pk).values_list("on_hand", flat=True).get()
+        current = Stock.objects.select_for_update().only("on_hand").get(pk=row.pk).on_hand
         if current + quantity > MAX_ON_HAND:
             raise invalid("quantity", _("That would be more than this stock row can hold."))
         movement = stock_receive(stock=row.pk, quantity=quantity, actor=user, reference=delivery_note, note=note,

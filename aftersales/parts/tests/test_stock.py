@@ -297,6 +297,13 @@ class StockRoleAndRuleTests(TestCase):
         self.assertUnchanged(self.row, "20", "4")
         self.assertFalse(StockMovement.objects.exists())
 
+    def test_a_receipt_beyond_what_the_row_can_hold_is_422(self):
+        full = stock(self.org["a"], part(unit="litre"), on_hand="9999999000")
+        response = self.post(self.clerk, self.receipts(full), {"quantity": "999999"})
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(response.json()["fields"]["quantity"], ["That would be more than this stock row can hold."])
+        self.assertUnchanged(full, "9999999000")
+
     def test_pieces_are_whole_numbers(self):
         pads = stock(self.org["a"], part(unit="set", name="刹车片"), on_hand="2")
         response = self.post(self.clerk, self.receipts(pads), {"quantity": "0.5"})

@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from . import signals
         from .roles import sync_default_roles
 
+        signals.connect()
         # Default roles are data; (re)created after migrations so a fresh database has them.
         post_migrate.connect(sync_default_roles, sender=self)

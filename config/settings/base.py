@@ -197,6 +197,10 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; keep default
 X_FRAME_OPTIONS = "DENY"
 
+# A user's roles are kept this long in the cache between requests (any change of memberships, roles or
+# the tree takes effect at once regardless; 0 reads them on every request).
+ACCESS_CACHE_SECONDS = int(env_str("ACCESS_CACHE_SECONDS", "300"))
+
 # Lists show this many rows a page; the API's default limit.
 PAGE_SIZE = 25
 

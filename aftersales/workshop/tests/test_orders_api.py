@@ -156,7 +156,7 @@ class ReceptionAPITests(TestCase):
             factories.work_order(self.org["a"], advisor=self.advisor)
         headers = bearer(self.advisor)
         self.client.get("/api/v1/work-orders", **headers)  # warm the token and the session
-        with self.assertNumQueries(6):  # token; memberships, permissions, their types, points; the page
+        with self.assertNumQueries(7):  # token; memberships, permissions, their types, points; plates; the page
             response = self.client.get("/api/v1/work-orders", {"q": "B888"}, **headers)
         self.assertEqual([row["id"] for row in response.json()["items"]], [wanted.pk])
         ids = [row["id"] for row in self.client.get("/api/v1/work-orders", {"advisor_id": other.pk},

@@ -242,6 +242,35 @@ def line(order: WorkOrder, *, kind: str = LineKind.LABOUR, quantity: Decimal | s
     return obj
 
 
+def order_through(point: ServicePoint, *, user: User, to: str = S.APPROVED, asset: Asset | None = None,
+                  lines: list[dict] | None = None, mileage: int | None = None) -> WorkOrder:
+    """An order taken to ``to`` (reception, awaiting approval, approved or cancelled) through the real
+    services: check-in by ``user`` (an advisor of ``point``), the lines (``line_add`` data; default one
+    labour line of 1 h), the estimate put and approved by phone. Stock is reserved as in real life."""
+    from ..services.approvals import approval_decide, estimate_submit
+    from ..services.orders import work_order_cancel, work_order_open
+
+    asset = asset or customer_with_vehicle(point, mileage=None)[1]
+    last = asset.readings.order_by("-read_on", "-id").values_list("value", flat=True).first() or 0
+    specs = lines if lines is not None else [{"kind": "labour", "description": "检查", "quantity": "1",
+                                              "unit_price": str(point.labour_rate)}]
+    order = work_order_open(user=user, data={"service_point_id": point.pk, "asset_id": asset.pk,
+                                             "service_type": ServiceType.REPAIR,
+                                             "mileage": mileage if mileage is not None else last + 500,
+                                             "lines": specs})
+    if to == S.CANCELLED:
+        return work_order_cancel(user=user, order_id=order.pk, reason="测试取消")
+    if to != S.RECEPTION:
+        done = estimate_submit(user=user, order_id=order.pk)
+        if to == S.APPROVED:
+            approval_decide(user=user, order_id=order.pk, approval_id=done.approval.pk,
+                            data={"decision": "approve", "method": "phone", "note": "电话同意"})
+    order.refresh_from_db()
+    if order.status != to:
+        raise ValueError(f"order_through cannot reach {to}")
+    return order
+
+
 def approval(order: WorkOrder, *, kind: str = ApprovalKind.ESTIMATE, status: str = ApprovalStatus.PENDING,
              **fields) -> Approval:
     sequence = (order.approvals.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1

@@ -45,3 +45,17 @@ class FactoryTests(TestCase):
         tech = factories.staff(self.org["a"], "technician")
         self.assertTrue(has_permission(advisor, "workshop.add_workorder"))
         self.assertFalse(has_permission(tech, "workshop.add_workorder"))
+
+    def test_order_through_the_services(self):
+        advisor = factories.staff(self.org["a"], "service_advisor")
+        oil = factories.part_in_stock(self.org["a"], on_hand=3)
+        order = factories.order_through(self.org["a"], user=advisor, lines=[
+            {"kind": "part", "part_id": oil.pk, "quantity": "2"}])
+        self.assertEqual(order.status, WorkOrderStatus.APPROVED)
+        self.assertEqual(order.lines.get().stock_state, "reserved")
+        self.assertEqual(factories.order_through(self.org["a"], user=advisor, to="awaiting_approval").status,
+                         WorkOrderStatus.AWAITING_APPROVAL)
+        self.assertEqual(factories.order_through(self.org["a"], user=advisor, to="cancelled").status,
+                         WorkOrderStatus.CANCELLED)
+        with self.assertRaises(ValueError):
+            factories.order_through(self.org["a"], user=advisor, to="in_repair")

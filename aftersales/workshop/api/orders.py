@@ -6,13 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 
-from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from aftersales.accounts.access import scope_for
 from aftersales.core.api import ERRORS, Page, keyset_page, require
 
-from .. import states
 from ..schemas_orders import (
     CancelIn,
     DamageIn,
@@ -41,7 +38,6 @@ from ..schemas_orders import (
 )
 from ..selectors import orders as selectors
 from ..services import approvals, catalogue, lines, orders
-from ..services.transitions import guard_reasons
 
 router = Router(tags=["workshop"])
 
@@ -63,22 +59,6 @@ def _row(user, order) -> dict:
     }
 
 
-def transitions_for(user, order) -> list[dict]:
-    """The steps from the order's state a person may take, each with the reasons it is not possible now."""
-    out = []
-    for step in states.transitions_from(order.status):
-        if getattr(step, "automatic", False):
-            continue
-        reasons = []
-        if not scope_for(user, step.permission).covers(order.service_point_id):
-            reasons.append(_("You may not do this at this service point."))
-        else:
-            reasons = guard_reasons(order, step, user)
-        out.append({"name": step.name, "target": step.target, "label": str(step.label), "allowed": not reasons,
-                    "reasons": reasons})
-    return out
-
-
 def detail_dict(user, pk: int) -> dict:
     order = selectors.work_order_detail(user=user, pk=pk)
     data = _row(user, order)
@@ -90,7 +70,7 @@ def detail_dict(user, pk: int) -> dict:
     data["approvals"] = list(order.approvals.all())
     data["damages"] = list(order.damages.all())
     data["photos"] = list(order.photos.all())
-    data["transitions"] = transitions_for(user, order)
+    data["transitions"] = selectors.order_steps(user, order)
     return data
 
 

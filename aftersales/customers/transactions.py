@@ -65,6 +65,10 @@ def customer_transaction_status_refresh(*, customer_ids: Iterable[int] | None = 
     with transaction.atomic():
         base = Customer.objects.all() if ids is None else Customer.objects.filter(pk__in=ids)
         sources = [aggregate() for aggregate in _SOURCES.values()]
+        if ids is not None:
+            # Aggregate only these customers' business: otherwise the "has business" test below
+            # groups every row of the source (a hashed subplan over all work orders).
+            sources = [source.filter(customer_id__in=ids) for source in sources]
         if len(sources) == 1:
             # The usual case (work orders): absolute values in one statement.
             source = sources[0]

@@ -6,6 +6,7 @@ import unittest
 
 from django.db import connection, connections
 from django.test import TestCase, TransactionTestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aftersales.appointments.models import Appointment
@@ -259,3 +260,24 @@ class DamageAndPhotoTests(TestCase):
         response = self.client.post(f"/api/v1/work-orders/{order.pk}/photos", {"image": factories.jpeg_upload(width=8, height=8)},
                                     **bearer(technician))
         self.assertEqual(response.status_code, 403)
+
+
+class ArchiveStatusTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.org = factories.org()
+        cls.advisor = factories.staff(cls.org["a"], "service_advisor")
+
+    def test_opening_counts_the_visit_and_the_open_order_of_that_customer_only(self):
+        owner, car = factories.customer_with_vehicle(self.org["a"], mileage=None)
+        bystander = factories.customer(self.org["a"], name="李四")
+        factories.work_order(self.org["a"], customer=bystander, asset=factories.vehicle(bystander))
+        with CaptureQueriesContext(connection) as queries, self.captureOnCommitCallbacks(execute=True):
+            work_order_open(user=self.advisor, data={"asset_id": car.pk, "service_type": "repair"})
+        owner.refresh_from_db()
+        bystander.refresh_from_db()
+        self.assertEqual((owner.visit_count, owner.open_orders), (1, 1))
+        self.assertEqual((bystander.visit_count, bystander.open_orders), (0, 0))  # not refreshed: untouched
+        refresh = next(q["sql"] for q in queries if q["sql"].startswith('UPDATE "customers_customer"'))
+        # the business is aggregated for this customer only, never over every work order
+        self.assertIn(f'"customer_id" IN ({owner.pk})', refresh.replace("U0.", "").replace("U1.", ""))

@@ -33,6 +33,14 @@ S = WorkOrderStatus
 BOARD_COLUMNS = [S.RECEPTION, S.AWAITING_APPROVAL, S.APPROVED, S.IN_REPAIR, S.QUALITY_CHECK, S.READY_FOR_SETTLEMENT]
 BOARD_DONE = (S.SETTLED, S.DELIVERED)
 BOARD_CARDS_PER_COLUMN = 60
+# What a card shows: the board reads only these columns (hundreds of cards a page, each with four rows).
+_PEOPLE = ("username", "first_name", "last_name", "display_name")
+CARD_FIELDS = ("id", "number", "status", "service_point_id", "promised_at", "opened_at", "customer__name",
+               "customer__home_point_id", "asset__plate", "asset__serial_number", "asset__kind",
+               *(f"advisor__{name}" for name in _PEOPLE))
+APPOINTMENT_FIELDS = ("id", "number", "starts_at", "status", "service_type", "service_point_id", "customer__name",
+                      "asset__plate", "asset__kind", "work_order__id", "work_order__number",
+                      *(f"advisor__{name}" for name in _PEOPLE))
 MAX_ID = 2**63 - 1
 
 
@@ -243,7 +251,7 @@ def day_board(*, user, point_id=None, day=None, advisor_id=None) -> DayBoard:
         advisor_id = None
     pending = Approval.objects.filter(work_order=OuterRef("pk"), status=ApprovalStatus.PENDING)
     cards = (orders.filter(status__in=BOARD_COLUMNS)
-             .select_related("asset", "customer", "advisor")
+             .select_related("asset", "customer", "advisor").only(*CARD_FIELDS)
              .annotate(pending_approval=Exists(pending),
                        rank=Window(RowNumber(), partition_by=[F("status")],
                                    order_by=[F("promised_at").asc(nulls_last=True), F("id").asc()]))
@@ -259,11 +267,12 @@ def day_board(*, user, point_id=None, day=None, advisor_id=None) -> DayBoard:
         columns[order.status].cards.append(order)
     done = list(orders.filter(status__in=BOARD_DONE)
                 .filter(Q(settled_at__gte=start, settled_at__lt=end) | Q(delivered_at__gte=start, delivered_at__lt=end))
-                .select_related("asset", "customer", "advisor").order_by("-settled_at", "-id")[:BOARD_CARDS_PER_COLUMN])
+                .select_related("asset", "customer", "advisor").only(*CARD_FIELDS, "settled_at", "delivered_at")
+                .order_by("-settled_at", "-id")[:BOARD_CARDS_PER_COLUMN])
     for order in done:
         order.customer_label = customer_label(user, order)
     appointment_rows = list(appointments.select_related("customer", "asset", "advisor", "work_order")
-                            .order_by("starts_at", "id")[:200])
+                            .only(*APPOINTMENT_FIELDS).order_by("starts_at", "id")[:200])
     for appointment in appointment_rows:
         name = appointment.customer.name
         appointment.customer_label = name if sees_personal_data(user, appointment.service_point_id) else mask_name(name)

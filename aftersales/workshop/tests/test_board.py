@@ -123,3 +123,21 @@ class BoardTests(TestCase):
 
     def test_mask_name(self):
         self.assertEqual([mask_name(n) for n in ("张三", "欧阳娜娜", "A", "")], ["张*", "欧***", "A*", ""])
+
+    def test_the_page_takes_the_same_queries_for_more_orders_and_appointments(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(self.advisor)
+        self.client.get("/workshop/")
+        with CaptureQueriesContext(connection) as before:
+            self.client.get("/workshop/")
+        start = timezone.localtime().replace(hour=15, minute=0, second=0, microsecond=0)
+        for status in (S.RECEPTION, S.IN_REPAIR, S.SETTLED):
+            for _ in range(3):
+                factories.work_order(self.point, status=status, advisor=self.colleague, settled_at=timezone.now())
+        for hour in range(3):
+            make_appointment(self.point, starts_at=start + dt.timedelta(minutes=hour), advisor=self.colleague)
+        with CaptureQueriesContext(connection) as after:
+            self.client.get("/workshop/")
+        self.assertEqual(len(after), len(before))

@@ -141,7 +141,9 @@ def work_order_detail(*, user, pk) -> WorkOrder:
     """The order with everything its page and API detail show, in a fixed number of queries."""
     if not _valid_id(pk):
         raise NotFoundError()
-    lines = WorkOrderLine.objects.select_related("operation", "part", "coverage", "approval").order_by("sequence", "id")
+    # the lines' approvals without their signature image (shown once, with the approval itself)
+    lines = (WorkOrderLine.objects.select_related("operation", "part", "approval").defer("approval__signature")
+             .order_by("sequence", "id"))
     qs = (WorkOrder.objects.restrict(user, "view")
           .select_related("asset", "customer", "advisor", "service_point", "appointment", "created_by")
           .prefetch_related(

@@ -36,11 +36,24 @@ def database_has_other_data() -> bool:
 
 
 def load_demo_data(*, customers: int = 200, today: dt.date | None = None) -> DemoSummary:
+    """Everything in one transaction, in the order the stages need each other: the organisation and
+    the archives, the parts catalogue with stock and the warranty exclusions (work orders draw on
+    them), the labour catalogue and work orders at every stage, the floor (checklists, clocked work),
+    an accident repair under an insurance claim, and the appointment capacity, history and bookings."""
+    from .appointments import create_appointments_demo
     from .archives import create_archives
+    from .floor import create_floor_demo
+    from .insurance import create_insurance_demo
+    from .parts import create_parts_demo
+    from .warranty import create_warranty_demo
+    from .workshop import create_workshop_demo
 
     rng = random.Random(SEED)
     today = today or timezone.localdate()
     with transaction.atomic():
         org = create_organisation()
         counts = create_archives(rng=rng, org=org, customers=customers, today=today)
+        for stage in (create_parts_demo, create_warranty_demo, create_workshop_demo, create_floor_demo,
+                      create_insurance_demo, create_appointments_demo):
+            counts.update(stage(rng=rng, org=org, today=today))
     return DemoSummary(counts={"service points": len(org["points"]), "users": len(org["users"]), **counts})

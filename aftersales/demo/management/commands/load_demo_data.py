@@ -9,7 +9,8 @@ from aftersales.demo.loader import database_has_other_data, demo_data_loaded, lo
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisation, users (password = user name), customers and assets, once."
+    help = ("Load the demo organisation, users (password = user name), customers, assets, parts, work orders, "
+            "appointments and an insurance claim, once.")
 
     def add_arguments(self, parser):
         parser.add_argument("--customers", type=int, default=200, help="How many customer archives (default 200).")

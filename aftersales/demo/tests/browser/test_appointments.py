@@ -5,6 +5,7 @@ in the day view with that slot's remaining capacity one lower."""
 import datetime as dt
 import random
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -79,7 +80,7 @@ def test_advisor_books_a_recommended_slot_confirms_and_sees_it_in_the_day_view(
     # 4. The .ics invitation.
     with page.expect_download() as download_info:
         page.click("#download-ics")
-    content = open(download_info.value.path(), "rb").read()
+    content = Path(download_info.value.path()).read_bytes()
     event = Calendar.from_ical(content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == starts_at
     assert event.decoded("dtend") == starts_at + dt.timedelta(minutes=60)

@@ -185,6 +185,14 @@ class ClockApiTests(ApiCalls, TestCase):
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual((response.json()["hours"], response.json()["note"]), ("1.00", "fixed"))
 
+    def test_time_entries_query_count_is_pinned(self):
+        for line in (self.job, self.job2):
+            work(line, self.tech, 10, reason="pause")
+        self.api("get", f"{API}/time-entries", self.staff["manager"])  # token made
+        with self.assertNumQueries(6):  # token, 4 × roles and points, the entries with technician and order
+            response = self.client.get(f"{API}/time-entries", **self._tokens[self.staff["manager"].pk])
+        self.assertEqual(len(response.json()["items"]), 2)
+
     def test_finish_repair(self):
         url = f"{API}/work-orders/{self.order.pk}/finish-repair"
         work(self.job, self.tech, 30)

@@ -94,6 +94,15 @@ class SettlementApiTests(ApiCalls, TestCase):
         self.assertEqual(WorkOrder.objects.get(pk=self.order.pk).balance, Decimal("270.00"))
         self.assertEqual(self.api("post", url, self.staff["manager"], {"approve": False}).status_code, 409)
 
+    def test_discount_requests_query_count_is_pinned(self):
+        for _ in range(3):
+            order = order_ready(self.org["a"], self.staff)
+            self.api("post", f"{API}/work-orders/{order.pk}/discounts", self.staff["cashier"], {"percent": "40"})
+        self.api("get", f"{API}/discount-requests", self.staff["manager"])  # token made
+        with self.assertNumQueries(6):  # token, 4 × roles and points, the requests with order, people
+            response = self.client.get(f"{API}/discount-requests", **self._tokens[self.staff["manager"].pk])
+        self.assertEqual(len(response.json()["items"]), 3)
+
     def test_discount_bad_input_and_denials(self):
         url = f"{self.base}/discounts"
         for user, body, status in ((None, {"amount": "1"}, 401), (self.staff["advisor"], {"amount": "1"}, 403),
@@ -148,6 +157,12 @@ class DeliveryApiTests(ApiCalls, TestCase):
             {"kind": LineKind.LABOUR}, {"kind": LineKind.PART, "pay_type": "C", "description": "水泵"}])
         self.part = self.order.lines.get(kind=LineKind.PART)
         self.url = f"{API}/work-orders/{self.order.pk}/deliver"
+
+    def test_proposal_permissions(self):
+        url = f"{API}/work-orders/{self.order.pk}/delivery"
+        self.assertEqual(self.api("get", url, None).status_code, 401)
+        self.assertEqual(self.api("get", url, self.staff["advisor_b"]).status_code, 404)
+        self.assertEqual(self.api("get", f"{API}/work-orders/{2**64}/delivery", self.staff["advisor"]).status_code, 404)
 
     def test_proposal_then_delivery(self):
         proposal = self.api("get", f"{API}/work-orders/{self.order.pk}/delivery", self.staff["advisor"])

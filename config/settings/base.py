@@ -183,6 +183,16 @@ CELERY_BEAT_SCHEDULE = {
 }
 APPOINTMENT_NO_SHOW_GRACE_MINUTES = int(env_str("APPOINTMENT_NO_SHOW_GRACE_MINUTES", "30"))
 
+# Links sent to customers (estimate approval, order status, appointment invitation) and printed as QR
+# codes: the public address of the site behind its proxy, e.g. https://service.example.com (unset: the
+# address of the request, or a relative path in messages sent by background jobs).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
+APPROVAL_LINK_HOURS = int(env_str("APPROVAL_LINK_HOURS", "72"))  # an estimate approval link expires after
+WORKSHOP_PHOTO_MAX_BYTES = int(env_str("WORKSHOP_PHOTO_MAX_MB", "8")) * 1024 * 1024
+# Notification channels: code → class with send(notification); without one a channel falls back to the
+# default, which keeps the message in the database and writes it to the log (no outside service).
+NOTIFICATION_CHANNELS: dict[str, str] = {}
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}

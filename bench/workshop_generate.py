@@ -68,6 +68,7 @@ OPEN_STATES = ["reception", "awaiting_approval", "approved", "in_repair", "quali
 def _catalogue(dealers) -> None:
     """Labour operations, parts, generous stock per dealer, and staff per dealer (reused when present)."""
     from aftersales.accounts.models import Membership, Role, User
+    from aftersales.demo.organisation import demo_password_hash  # cheap hashes: 550 users in seconds
     from aftersales.parts.models import Part, Stock
     from aftersales.workshop.models import LabourOperation
 
@@ -88,8 +89,8 @@ def _catalogue(dealers) -> None:
         for code, count in STAFF:
             for n in range(count):
                 username = f"bench_{code}_{index + 1:03d}_{n + 1}"
-                user = User.objects.filter(username=username).first() or User.objects.create_user(
-                    username=username, password=username, display_name=username)
+                user = User.objects.filter(username=username).first() or User.objects.create(
+                    username=username, password=demo_password_hash(username), display_name=username)
                 Membership.objects.get_or_create(user=user, service_point=dealer, role=roles[code])
     return ops, parts
 

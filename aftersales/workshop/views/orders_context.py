@@ -58,6 +58,9 @@ def event_label(kind: str) -> str:
         "supplement_approved": _("Supplement approved"), "supplement_declined": _("Supplement declined"),
         "submit_estimate": _("Estimate put to the customer"), "approve": _("Estimate approved"),
         "revise": _("Back to reception"), "cancel": _("Cancelled"),
+        # events other stages write on the order's timeline
+        "insurance_claim": _("Insurance claim started"), "insurer_share": _("Insurer's share set"),
+        "insurer_payment": _("Payment from the insurer"), "parts_reserved": _("Parts arrived and reserved"),
     }
     from ..templatetags.workshop_floor import EVENT_LABELS  # the floor's and the cashier's events
 

@@ -7,7 +7,7 @@ import unittest
 from decimal import Decimal
 
 from django.db import connection, connections
-from django.test import TestCase, TransactionTestCase, override_settings
+from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
 from aftersales.core.errors import ApplicationError
@@ -418,7 +418,7 @@ class PublicLinkPageTests(ApprovalTestCase):
         page = self.client.get(url)
         self.assertContains(page, 'id="approval-form"')
         self.assertEqual(page["Cache-Control"], "no-store")
-        self.assertEqual(page["Referrer-Policy"], "no-referrer")
+        self.assertEqual(page["Referrer-Policy"], "same-origin")
         unsigned = self.client.post(url, {"decision": "approve", "approver_name": "张三", "signature": ""})
         self.assertEqual(unsigned.status_code, 422)
         self.assertContains(unsigned, 'data-field="signature"', status_code=422)
@@ -433,6 +433,25 @@ class PublicLinkPageTests(ApprovalTestCase):
         after = self.client.get(url)
         self.assertContains(after, "Approved. Thank you")
         self.assertNotContains(after, 'id="approval-form"')
+
+    def test_the_answer_passes_the_csrf_check_with_the_origin_a_browser_sends(self):
+        # Under "Referrer-Policy: no-referrer" Chromium posts the form with "Origin: null" and Django
+        # answers 403 (the full-visit browser test found it): the page keeps its origin on the POST.
+        order, done = self.submitted(send_link=True)
+        url = f"/p/approve/{done.link}/"
+        browser = Client(enforce_csrf_checks=True)
+        page = browser.get(url)
+        self.assertEqual(page["Referrer-Policy"], "same-origin")
+        self.assertContains(page, '<meta name="referrer" content="same-origin">')
+        self.assertNotContains(page, "no-referrer")
+        answer = {"decision": "approve", "approver_name": "张三", "signature": factories.signature(),
+                  "csrfmiddlewaretoken": page.context["csrf_token"]}
+        refused = browser.post(url, answer, HTTP_ORIGIN="null")  # what "no-referrer" made the browser send
+        self.assertEqual(refused.status_code, 403)
+        self.assertEqual(WorkOrder.objects.get(pk=order.pk).status, S.AWAITING_APPROVAL)
+        signed = browser.post(url, answer, HTTP_ORIGIN="http://testserver")
+        self.assertRedirects(signed, url)
+        self.assertEqual(WorkOrder.objects.get(pk=order.pk).status, S.APPROVED)
 
     def test_declining_on_the_page_needs_no_signature(self):
         order, done = self.submitted(send_link=True)

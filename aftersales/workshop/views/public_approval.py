@@ -17,7 +17,10 @@ from ..forms.orders import PublicApprovalForm
 from ..selectors.orders import approval_summary
 from ..services import approvals
 
-PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
+# "same-origin", not "no-referrer": the token in the address still goes to no other site, but the
+# browser keeps the page's origin on the form's POST. Under "no-referrer" Chromium sends
+# "Origin: null", which Django's CSRF check refuses (403): the customer could not answer at all.
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "same-origin"}
 
 
 def _page(request, context: dict, status: int = 200):

@@ -9,8 +9,9 @@ returning a queryset grouped by customer with exactly these annotations::
         open_orders=Count("id", filter=Q(status__in=OPEN)))
 
 ``customer_transaction_status_refresh`` then recomputes the columns with set-based UPDATEs (one for
-a single source; with several, one to reset and one per source), never a loop over customers.
-Without sources every value is zero/empty.
+a single source; with several, one to reset and one per source), never a loop over all customers; a
+handful of archives (after a check-in or a settlement) are read in one grouped query and written row
+by row, which is much cheaper than the set-based statement. Without sources every value is zero/empty.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ def _not_default() -> Q:
             | ~Q(total_spend=0) | ~Q(outstanding_balance=0) | ~Q(open_orders=0))
 
 
+# Up to this many archives (a check-in, a settlement, a merge) are refreshed row by row, see _refresh_few.
+FEW_CUSTOMERS = 20
+
+
 def customer_transaction_status_refresh(*, customer_ids: Iterable[int] | None = None) -> int:
     """Recompute the transaction status of the given customers (all when None); returns rows written.
 
@@ -61,6 +66,8 @@ def customer_transaction_status_refresh(*, customer_ids: Iterable[int] | None = 
     nightly run does not rewrite a million idle archives.
     """
     ids = list(customer_ids) if customer_ids is not None else None
+    if ids is not None and len(ids) <= FEW_CUSTOMERS and len(_SOURCES) == 1:
+        return _refresh_few(ids, next(iter(_SOURCES.values()))())
     money, count = DecimalField(max_digits=14, decimal_places=2), IntegerField()
     with transaction.atomic():
         base = Customer.objects.all() if ids is None else Customer.objects.filter(pk__in=ids)
@@ -93,4 +100,26 @@ def customer_transaction_status_refresh(*, customer_ids: Iterable[int] | None = 
                     _sub(source, "outstanding_balance", money), 0, output_field=money),
                 open_orders=F("open_orders") + Coalesce(_sub(source, "open_orders", count), 0),
             )
+    return written
+
+
+def _refresh_few(ids: list[int], source: QuerySet) -> int:
+    """The same values as the set-based UPDATE, for a handful of archives and one source, at a fraction of
+    its cost (the UPDATE with six correlated subqueries is slow to build and to run): the archives are
+    locked, their business is read in one grouped query (which, run after the lock is granted, sees every
+    order committed before) and each archive with business or with stale values gets its row written."""
+    with transaction.atomic():
+        current = {row["pk"]: row for row in Customer.objects.select_for_update().filter(pk__in=ids)
+                   .order_by("pk").values("pk", *SOURCE_FIELDS)}
+        if not current:
+            return 0
+        business = {row["customer_id"]: row for row in source.filter(customer_id__in=list(current))}
+        written = 0
+        for pk, row in current.items():
+            found = business.get(pk)
+            if found is None and all(row[name] == DEFAULTS[name] for name in SOURCE_FIELDS):
+                continue  # idle and already zero: not rewritten
+            values = {name: (found[name] if found[name] is not None or name.endswith("_at") else DEFAULTS[name])
+                      for name in SOURCE_FIELDS} if found is not None else DEFAULTS
+            written += Customer.objects.filter(pk=pk).update(**values)
     return written

@@ -39,10 +39,28 @@ class Transition:
 
 
 # ---- guards: each returns a list of reasons why not ---------------------------------------------
+# A read that shows the steps (the order page, the API detail) has the order's lines and approvals
+# prefetched: the guards then look at those instead of asking the database again.
+
+def _loaded(order, name: str) -> list | None:
+    """The order's ``name`` rows as a read prefetched them, or None."""
+    return getattr(order, "_prefetched_objects_cache", {}).get(name)
+
+
+def _lines(order) -> list:
+    """The order's lines with their approvals (prefetched ones, or one query), by sequence."""
+    lines = _loaded(order, "lines")
+    if lines is None:
+        lines = list(order.lines.select_related("approval").defer("approval__signature").order_by("sequence", "id"))
+    return lines
+
 
 def _has_lines_to_propose(order, **_kw) -> list[str]:
     reasons = []
-    if not order.lines.filter(status=LineStatus.PROPOSED).exists():
+    lines = _loaded(order, "lines")
+    proposed = (any(line.status == LineStatus.PROPOSED for line in lines) if lines is not None
+                else order.lines.filter(status=LineStatus.PROPOSED).exists())
+    if not proposed:
         reasons.append(_("Add at least one line to the estimate."))
     if order.asset.kind == AssetKind.VEHICLE and order.mileage_in is None:
         reasons.append(_("Record the mileage at reception first."))
@@ -50,40 +68,60 @@ def _has_lines_to_propose(order, **_kw) -> list[str]:
 
 
 def _estimate_approved(order, **_kw) -> list[str]:
-    latest = order.approvals.filter(kind="estimate").order_by("-sequence").first()
+    approvals = _loaded(order, "approvals")
+    if approvals is not None:
+        estimates = [a for a in approvals if a.kind == "estimate"]
+        latest = max(estimates, key=lambda a: a.sequence) if estimates else None
+    else:
+        latest = order.approvals.filter(kind="estimate").order_by("-sequence").first()
     if latest is None or latest.status != ApprovalStatus.APPROVED:
         return [_("The customer has not approved the estimate yet.")]
     return []
 
 
 def _technician_assigned(order, **_kw) -> list[str]:
-    labour = order.lines.filter(kind=LineKind.LABOUR, status=LineStatus.APPROVED)
-    if not labour.exists():
-        return [_("The approved estimate has no labour line to work on.")]
-    if not labour.filter(assignments__isnull=False).exists():
+    from .models import JobAssignment
+
+    lines = _loaded(order, "lines")
+    if lines is None:
+        labour = order.lines.filter(kind=LineKind.LABOUR, status=LineStatus.APPROVED)
+        if not labour.exists():
+            return [_("The approved estimate has no labour line to work on.")]
+        assigned = labour.filter(assignments__isnull=False).exists()
+    else:
+        labour_ids = [line.pk for line in lines if line.kind == LineKind.LABOUR and line.status == LineStatus.APPROVED]
+        if not labour_ids:
+            return [_("The approved estimate has no labour line to work on.")]
+        assigned = JobAssignment.objects.filter(line_id__in=labour_ids).exists()
+    if not assigned:
         return [_("Assign a technician to at least one job.")]
     return []
 
 
 def _repair_finished(order, **_kw) -> list[str]:
+    """Reads the lines once (or takes the prefetched ones) for the three conditions on lines."""
     from .models import TimeEntry
 
     reasons = []
-    if order.approvals.filter(status=ApprovalStatus.PENDING).exists():
+    approvals = _loaded(order, "approvals")
+    if (any(a.status == ApprovalStatus.PENDING for a in approvals) if approvals is not None
+            else order.approvals.filter(status=ApprovalStatus.PENDING).exists()):
         reasons.append(_("A supplement is still waiting for the customer's approval."))
-    unsent = (order.lines.filter(status=LineStatus.PROPOSED, is_supplement=True)
-              .exclude(approval__status=ApprovalStatus.PENDING).order_by("sequence"))
-    if unsent.exists():
+    lines = _lines(order)
+    unsent = [line for line in lines if line.status == LineStatus.PROPOSED and line.is_supplement
+              and (line.approval_id is None or line.approval.status != ApprovalStatus.PENDING)]
+    if unsent:
         reasons.append(_("Supplement lines not yet put to the customer: %(lines)s.") % {
             "lines": ", ".join(str(line.sequence) for line in unsent[:10])})
     if TimeEntry.objects.filter(line__work_order=order, ended_at__isnull=True).exists():
         reasons.append(_("A technician is still clocked on."))
-    open_jobs = order.lines.filter(kind=LineKind.LABOUR, status=LineStatus.APPROVED).exclude(job_status=JobStatus.DONE)
-    if open_jobs.exists():
+    approved = [line for line in lines if line.status == LineStatus.APPROVED]
+    open_jobs = [line for line in approved if line.kind == LineKind.LABOUR and line.job_status != JobStatus.DONE]
+    if open_jobs:
         reasons.append(_("Not every job is done: %(jobs)s.") % {
-            "jobs": ", ".join(str(line.sequence) for line in open_jobs.order_by("sequence")[:10])})
-    short = order.lines.filter(kind=LineKind.PART, status=LineStatus.APPROVED, stock_state=StockState.SHORT)
-    if short.exists():
+            "jobs": ", ".join(str(line.sequence) for line in open_jobs[:10])})
+    short = [line for line in approved if line.kind == LineKind.PART and line.stock_state == StockState.SHORT]
+    if short:
         reasons.append(_("Parts are short of stock: %(lines)s.") % {
             "lines": ", ".join(line.description for line in short[:10])})
     return reasons

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import ConflictError, validation_error
+from aftersales.core.locks import holds_lock, mark_locked
 
 from ..choices import MovementKind
 from ..models import Stock, StockMovement
@@ -45,19 +46,24 @@ def stock_for(*, part_id: int, point_id: int, lock: bool = True) -> Stock:
     if lock:
         qs = qs.select_for_update(of=("self",))
     row = qs.filter(part_id=part_id, service_point_id=point_id).first()
-    if row is not None:
-        return row
-    try:
-        with transaction.atomic():
-            Stock.objects.create(part_id=part_id, service_point_id=point_id)
-    except IntegrityError:
-        pass  # created meanwhile by a concurrent caller
-    return qs.get(part_id=part_id, service_point_id=point_id)
+    if row is None:
+        try:
+            with transaction.atomic():
+                Stock.objects.create(part_id=part_id, service_point_id=point_id)
+        except IntegrityError:
+            pass  # created meanwhile by a concurrent caller
+        row = qs.get(part_id=part_id, service_point_id=point_id)
+    return mark_locked(row) if lock else row
 
 
 def _locked(stock: Stock | int) -> Stock:
+    """The stock row locked: a row ``stock_for`` locked in this transaction is taken as it is (only this
+    transaction can have changed it since), anything else is read again under the lock."""
+    if isinstance(stock, Stock) and holds_lock(stock):
+        return stock
     pk = stock if isinstance(stock, int) else stock.pk
-    return Stock.objects.select_related("part", "service_point").select_for_update(of=("self",)).get(pk=pk)
+    return mark_locked(Stock.objects.select_related("part", "service_point").select_for_update(of=("self",))
+                       .get(pk=pk))
 
 
 def _move(stock: Stock, kind: str, quantity: Decimal, *, actor=None, line=None, reference: str = "",

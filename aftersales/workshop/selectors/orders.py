@@ -137,22 +137,25 @@ def work_order_get(*, user, pk, action: str = "view") -> WorkOrder:
     return order
 
 
-def work_order_detail(*, user, pk) -> WorkOrder:
-    """The order with everything its page and API detail show, in a fixed number of queries."""
+def work_order_detail(*, user, pk, events: bool = True) -> WorkOrder:
+    """The order with everything its page and API detail show, in a fixed number of queries (the API's
+    detail shows no timeline: ``events=False`` leaves it out)."""
     if not _valid_id(pk):
         raise NotFoundError()
     # the lines' approvals without their signature image (shown once, with the approval itself)
     lines = (WorkOrderLine.objects.select_related("operation", "part", "approval").defer("approval__signature")
              .order_by("sequence", "id"))
+    related = [
+        Prefetch("lines", queryset=lines),
+        Prefetch("approvals", queryset=Approval.objects.select_related("recorded_by").order_by("sequence")),
+        Prefetch("damages", queryset=WorkOrderDamage.objects.order_by("id")),
+        Prefetch("photos", queryset=WorkOrderPhoto.objects.order_by("id")),
+    ]
+    if events:
+        related.append(Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id")))
     qs = (WorkOrder.objects.restrict(user, "view")
           .select_related("asset", "customer", "advisor", "service_point", "appointment", "created_by")
-          .prefetch_related(
-              Prefetch("lines", queryset=lines),
-              Prefetch("approvals", queryset=Approval.objects.select_related("recorded_by").order_by("sequence")),
-              Prefetch("damages", queryset=WorkOrderDamage.objects.order_by("id")),
-              Prefetch("photos", queryset=WorkOrderPhoto.objects.order_by("id")),
-              Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor").order_by("at", "id")),
-          ))
+          .prefetch_related(*related))
     order = qs.filter(pk=pk).first()
     if order is None:
         raise NotFoundError()

@@ -165,7 +165,7 @@ def estimate_submit(*, user, order_id, send_link: bool = False, note: str = "", 
         errors = not_covered_warranty_lines(lines)
         if errors:
             raise validation_error(_("A warranty line is not covered."), errors)
-        order = work_order_transition(user=user, order=order.pk, name="submit_estimate", note=note)
+        order = work_order_transition(user=user, order=order, name="submit_estimate", note=note)
         approval = _new_approval(user=user, order=order, kind=ApprovalKind.ESTIMATE, lines=lines, note=note)
         link = _send_link(user=user, order=order, approval=approval, base_url=base_url) if send_link else None
     return Submitted(order=order, approval=approval, link=link)
@@ -236,10 +236,10 @@ def _decide(*, user, order: WorkOrder, approval: Approval, approve: bool, method
         if approve:
             lines.update(status=LineStatus.APPROVED)
             lines.filter(kind=LineKind.LABOUR).update(job_status=JobStatus.WAITING)
-            work_order_transition(user=user, order=order.pk, name="approve", note=note, data=data,
+            work_order_transition(user=user, order=order, name="approve", note=note, data=data,
                                   actor_label=actor_label, authorised_by_token=by_token)
         else:
-            work_order_transition(user=user, order=order.pk, name="revise", note=note, data=data,
+            work_order_transition(user=user, order=order, name="revise", note=note, data=data,
                                   actor_label=actor_label, authorised_by_token=by_token)
     else:
         if approve:

@@ -95,7 +95,7 @@ def work_order_deliver(*, user, order_id: int, data: dict) -> WorkOrder:
         order.save(update_fields=["delivery_notes", "old_parts", "next_service_date", "next_service_mileage",
                                   "updated_at"])
         order = work_order_transition(
-            user=user, order=order.pk, name="deliver", note=as_text(data.get("note"), "note", max_length=500),
+            user=user, order=order, name="deliver", note=as_text(data.get("note"), "note", max_length=500),
             data={"old_parts": {str(k): v for k, v in dispositions.items()},
                   "next_service_date": next_date.isoformat() if next_date else None,
                   "next_service_mileage": next_mileage})

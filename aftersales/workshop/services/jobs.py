@@ -227,7 +227,7 @@ def job_clock_on(*, user, line_id: int, note: str = "") -> WorkOrderLine:
         _event(order, "clock_on", user, note=_describe(line), data={"line_id": line.pk, "entry_id": entry.pk})
         if order.status == S.APPROVED:
             work_order_transition(
-                user=user, order=order.pk, name="start_repair_on_clock_on",
+                user=user, order=order, name="start_repair_on_clock_on",
                 note=_("Started by the system on %(name)s's first clock-on (%(job)s).") % {
                     "name": user, "job": _describe(line)},
                 actor_label=_("system"), data={"by": "system", "on_behalf_of": user.pk, "line_id": line.pk})

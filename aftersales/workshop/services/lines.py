@@ -181,8 +181,9 @@ def _fill(order: WorkOrder, line: WorkOrderLine, data: dict[str, Any], p: str, *
 
 
 def line_insert(*, user, order: WorkOrder, data: dict[str, Any], field_prefix: str = "",
-                recompute: bool = True, exclusions=None) -> WorkOrderLine:
-    """Add a line to an order the caller has locked (inside its transaction)."""
+                recompute: bool = True, exclusions=None, sequence: int | None = None) -> WorkOrderLine:
+    """Add a line to an order the caller has locked (inside its transaction); ``sequence``: its number
+    when the caller knows it (the lines of a new order), else the next one."""
     if not isinstance(data, dict):
         raise invalid(field_prefix.rstrip(".") or "lines", _("Give the line's kind and what it is."))
     supplement = adding_as_supplement(order)
@@ -190,8 +191,9 @@ def line_insert(*, user, order: WorkOrder, data: dict[str, Any], field_prefix: s
                          added_by=user if getattr(user, "is_authenticated", False) else None)
     _fill(order, line, data, field_prefix, creating=True)
     _warranty(order, line, exclusions)
-    last = order.lines.order_by("-sequence").values_list("sequence", flat=True).first() or 0
-    line.sequence = last + 1
+    if sequence is None:
+        sequence = (order.lines.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
+    line.sequence = sequence
     line.save()
     record_change(actor=user, instance=line, action=AuditAction.CREATE, before=None, after=snapshot(line))
     if recompute:

@@ -227,20 +227,20 @@ def work_order_open(*, user, data: dict[str, Any]) -> WorkOrder:
             raise invalid("lines", _("Give a list of lines."))
         if len(line_specs) > MAX_LINES:
             raise invalid("lines", _("At most %(n)d lines.") % {"n": MAX_LINES})
+        if data.get("mileage") not in (None, ""):
+            _record_mileage(user=user, order=order, value=data["mileage"])  # the reading goes in with the order
         order.number = order_number(point)
         order.save()
-        if data.get("mileage") not in (None, ""):
-            _record_mileage(user=user, order=order, value=data["mileage"])
-            order.save(update_fields=["meter_reading", "mileage_in"])
         for area, kind, description in damages:
             WorkOrderDamage.objects.create(work_order=order, area=area, kind=kind, description=description,
                                            recorded_by=order.created_by)
         for content, extension in photos:
             _photo_save(order=order, user=user, content=content, extension=extension)
-        for i, spec in enumerate(line_specs):
-            line_insert(user=user, order=order, data=spec, field_prefix=f"lines.{i}.", recompute=False)
-        if line_specs:
-            order_recompute_totals(order)
+        # a new order: its lines are numbered 1, 2, … and its totals are those of the lines added here
+        added = [line_insert(user=user, order=order, data=spec, field_prefix=f"lines.{i}.", recompute=False,
+                             sequence=i + 1) for i, spec in enumerate(line_specs)]
+        if added:
+            order_recompute_totals(order, lines=added, payments=[])
         if appointment is not None and appointment.status != AppointmentStatus.ARRIVED:
             from aftersales.appointments.services import appointment_arrive
 
@@ -448,7 +448,7 @@ def work_order_revise(*, user, order_id, note: str = "") -> WorkOrder:
     with transaction.atomic():
         order = locked_order(user, order_id, "workshop.change_workorder")
         withdrawn = _withdraw_pending(order, user, kinds=["estimate"]) if order.status == S.AWAITING_APPROVAL else []
-        return work_order_transition(user=user, order=order.pk, name="revise", note=note,
+        return work_order_transition(user=user, order=order, name="revise", note=note,
                                      data={"withdrawn_approvals": withdrawn})
 
 
@@ -462,7 +462,7 @@ def work_order_cancel(*, user, order_id, reason) -> WorkOrder:
         else:
             withdrawn = []
         try:
-            return work_order_transition(user=user, order=order.pk, name="cancel", note=reason,
+            return work_order_transition(user=user, order=order, name="cancel", note=reason,
                                          data={"withdrawn_approvals": withdrawn})
         except ApplicationError as exc:
             if exc.status == 409 and exc.code == "invalid_transition":

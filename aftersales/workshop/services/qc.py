@@ -214,7 +214,7 @@ def qc_inspect(*, user, order_id: int, results: Any, reasons: str = "", redo_lin
             inspection.redo_lines.set(redo)
         failed = [answer["item"] for answer in answers if not answer["ok"]]
         work_order_transition(
-            user=user, order=order.pk, name="qc_pass" if passed else "qc_fail",
+            user=user, order=order, name="qc_pass" if passed else "qc_fail",
             note=reasons if not passed else "",
             data={"inspection_id": inspection.pk, "failed_checks": failed,
                   "redo_line_ids": [line.pk for line in redo]})

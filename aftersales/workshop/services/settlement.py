@@ -255,7 +255,7 @@ def work_order_settle(*, user, order_id: int, discount: dict | None = None, paym
             raise invalid("payments", _("Give at most %(n)d payments.") % {"n": MAX_PAYMENTS})
         for i, data in enumerate(payments):
             _payment(user, order, data, field=f"payments.{i}")
-        order = work_order_transition(user=user, order=order.pk, name="settle", note=note,
+        order = work_order_transition(user=user, order=order, name="settle", note=note,
                                       data={"balance": str(order.balance)})
     return order
 

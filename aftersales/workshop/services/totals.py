@@ -19,19 +19,33 @@ MONEY_FIELDS = ("total_a", "total_b", "total_c", "total_d", "discount_amount", "
                 "paid_total", "balance", "insurer_balance")
 
 
-def order_recompute_totals(order: WorkOrder, *, save: bool = True) -> WorkOrder:
+def order_recompute_totals(order: WorkOrder, *, save: bool = True, lines=None, payments=None) -> WorkOrder:
     """Totals per pay type over the lines still in play (proposed or approved, not declined), the
-    amount due after the discount, and the balances left for the customer and the insurer."""
-    sums = dict(order.lines.exclude(status=LineStatus.DECLINED).values_list("pay_type").annotate(total=Sum("amount")))
+    amount due after the discount, and the balances left for the customer and the insurer.
+
+    ``lines`` / ``payments``: all of the order's lines / payments when the caller holds them (a new
+    order at reception), summed here instead of in the database."""
+    if lines is None:
+        sums = dict(order.lines.exclude(status=LineStatus.DECLINED).values_list("pay_type")
+                    .annotate(total=Sum("amount")))
+    else:
+        sums = {}
+        for line in lines:
+            if line.status != LineStatus.DECLINED:
+                sums[line.pay_type] = sums.get(line.pay_type, ZERO) + line.amount
     for pay_type, field in _PAY_TYPE_FIELD.items():
         setattr(order, field, to_money(sums.get(pay_type) or ZERO))
     order.discount_amount = min(to_money(order.discount_amount or ZERO), order.total_a)
     order.amount_due = to_money(order.total_a - order.discount_amount)
     order.insurer_amount = min(to_money(order.insurer_amount or ZERO), order.amount_due)
-    paid = order.payments.aggregate(
-        customer=Sum("amount", filter=Q(payer=Payer.CUSTOMER), default=ZERO),
-        insurer=Sum("amount", filter=Q(payer=Payer.INSURER), default=ZERO),
-    )
+    if payments is None:
+        paid = order.payments.aggregate(
+            customer=Sum("amount", filter=Q(payer=Payer.CUSTOMER), default=ZERO),
+            insurer=Sum("amount", filter=Q(payer=Payer.INSURER), default=ZERO),
+        )
+    else:
+        paid = {"customer": sum((p.amount for p in payments if p.payer == Payer.CUSTOMER), ZERO),
+                "insurer": sum((p.amount for p in payments if p.payer == Payer.INSURER), ZERO)}
     order.paid_total = to_money(paid["customer"] + paid["insurer"])
     order.balance = to_money(order.amount_due - order.insurer_amount - paid["customer"])
     order.insurer_balance = to_money(order.insurer_amount - paid["insurer"])

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import scope_for
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aftersales.core.locks import holds_lock, mark_locked
 
-from ..choices import WorkOrderStatus
+from ..choices import BILLED_STATUSES, WorkOrderStatus
 from ..models import WorkOrder, WorkOrderEvent
 from ..states import Transition, transition_between, transition_named
 
@@ -32,17 +33,33 @@ def register_effect(name: str, effect: Callable) -> None:
 
 
 def locked_order(user, pk, permission: str = "workshop.view_workorder") -> WorkOrder:
-    """The order row-locked for the rest of the transaction, or 404 (also outside the user's points)."""
+    """The order row-locked for the rest of the transaction, or 404 (also outside the user's points).
+
+    One query: the row is looked for within the user's points and locked by the same statement (under
+    READ COMMITTED the condition is checked again on the row as locked)."""
     if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
         raise NotFoundError()
     scope = scope_for(user, permission)
-    qs = WorkOrder.objects.all()
+    if not scope.allowed:
+        raise NotFoundError()
+    qs = WorkOrder.objects.select_for_update(of=("self",)).select_related("asset", "customer", "service_point")
     if not scope.everything:
         qs = qs.filter(service_point_id__in=scope.point_ids)
-    if not qs.filter(pk=pk).exists():
-        raise NotFoundError()
-    return WorkOrder.objects.select_for_update(of=("self",)).select_related("asset", "customer",
-                                                                             "service_point").get(pk=pk)
+    try:
+        order = qs.get(pk=pk)
+    except WorkOrder.DoesNotExist:
+        raise NotFoundError() from None
+    return mark_locked(order)
+
+
+def _relocked(user, order: WorkOrder | int) -> WorkOrder:
+    """The order for a transition: an instance the caller took from ``locked_order`` in this transaction
+    is used as it is (the row is locked and only this transaction changed it); otherwise the row is locked."""
+    if isinstance(order, WorkOrder) and holds_lock(order):
+        if not scope_for(user, "workshop.view_workorder").covers(order.service_point_id):
+            raise NotFoundError()
+        return order
+    return locked_order(user, order if isinstance(order, int) else order.pk)
 
 
 def guard_reasons(order: WorkOrder, transition: Transition, user=None) -> list[str]:
@@ -54,6 +71,8 @@ def work_order_transition(*, user, order: WorkOrder | int, to: str | None = None
                           authorised_by_token: bool = False) -> WorkOrder:
     """Move the order to ``to`` (or along the transition called ``name``).
 
+    ``order``: its id, or the instance ``locked_order`` gave the caller in the same transaction (then
+    it is not read again).
     ``authorised_by_token``: the customer acts through an approval link (no user); the caller has
     checked the token, which stands in for the permission.
     """
@@ -63,7 +82,7 @@ def work_order_transition(*, user, order: WorkOrder | int, to: str | None = None
             order = WorkOrder.objects.select_for_update(of=("self",)).select_related(
                 "asset", "customer", "service_point").get(pk=pk)
         else:
-            order = locked_order(user, pk)
+            order = _relocked(user, order)
         source = order.status
         transition = transition_between(source, to) if to else transition_named(source, name or "")
         if transition is None:
@@ -103,8 +122,18 @@ def _stamp(order: WorkOrder, transition: Transition, note: str) -> None:
         order.rework_count += 1
 
 
+def _figures_class(status: str) -> str:
+    """What a status means for the customer's figures (``workshop.transactions``): a cancelled order is
+    no visit, an open one counts as open, a billed one (settled, delivered) as spend and balance."""
+    if status == WorkOrderStatus.CANCELLED:
+        return "cancelled"
+    return "billed" if status in BILLED_STATUSES else "open"
+
+
 def _after_commit(order: WorkOrder, transition: Transition) -> None:
-    """Keep the customer's derived transaction status (open orders, spend, balance) current."""
+    """Keep the customer's derived transaction status (visits, open orders, spend, balance) current: it
+    changes only when the order moves between open, billed and cancelled (settle, cancel), not on the
+    steps within (an open order's money does not count yet, and delivery changes no money)."""
     customer_id = order.customer_id
 
     def refresh():
@@ -112,6 +141,5 @@ def _after_commit(order: WorkOrder, transition: Transition) -> None:
 
         customer_transaction_status_refresh(customer_ids=[customer_id])
 
-    if transition.target in (WorkOrderStatus.SETTLED, WorkOrderStatus.CANCELLED, WorkOrderStatus.DELIVERED) \
-            or transition.source == WorkOrderStatus.RECEPTION:
+    if _figures_class(transition.source) != _figures_class(transition.target):
         transaction.on_commit(refresh)

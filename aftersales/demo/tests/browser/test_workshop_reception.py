@@ -30,6 +30,9 @@ def shop(live_server):
 
 
 def draw(page, canvas):
+    # the pad's script wires the canvas on DOMContentLoaded or after an HTMX swap; on a loaded machine the
+    # canvas can be visible before that, and strokes drawn then are lost (the server answers "sign here")
+    expect(canvas).to_have_attribute("data-ready", "1")
     box = canvas.bounding_box()
     x, y = box["x"], box["y"] + box["height"] * 0.6
     page.mouse.move(x + 20, y)
@@ -37,6 +40,8 @@ def draw(page, canvas):
     for step in range(1, 12):
         page.mouse.move(x + 20 + step * 18, y + (-25 if step % 2 else 20), steps=3)
     page.mouse.up()
+    pad = canvas.locator("xpath=ancestor::*[@data-signature][1]")
+    expect(pad.locator("input[data-signature-input]")).to_have_value(re.compile(r"^data:image/png;base64,"))
 
 
 def test_walk_in_check_in_estimate_and_signature(page, live_server, shop, log_in, screenshot):

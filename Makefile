@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 8000
 WORKERS ?= 3
+# pytest processes (pytest-xdist); each has its own test database and browser
+TEST_WORKERS ?= 2
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 UV := .tools/bin/uv
@@ -72,7 +74,7 @@ run: venv assets system-packages messages demo
 
 test: venv assets messages
 	$(PY) -m ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .

@@ -1,6 +1,7 @@
 """Throughput of the whole workshop flow over the REST API: orders carried through every state per second.
 
     .venv/bin/python -m bench.workshop_throughput [--clients 4] [--seconds 60] [--workers 4] [--database-url ...]
+    .venv/bin/python -m bench.workshop_throughput --count-queries [--show-sql]   # one order, SQL per step
 
 Starts gunicorn (``--workers`` processes, the production server of ``make run``) on a free port against
 the benchmark database, with Redis as the cache when ``REDIS_URL`` is set. Each of ``--clients`` client
@@ -159,6 +160,43 @@ class Client(threading.Thread):
                 self.delivered += 1
 
 
+class QueryCounter(Client):
+    """One order carried through in this process by Django's test client, counting the SQL of each step
+    (``--count-queries``): where the time of a request goes, without a server."""
+
+    def __init__(self, *, setup: dict, show_sql: bool = False):
+        super().__init__(port=0, setup=setup, stop_at=0, count_from=0, seed=0)
+        self.show_sql = show_sql
+        self.queries: dict[str, int] = {}
+
+    def call(self, conn, role: str, step: str, path: str, body: dict) -> dict:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            response = conn.post(f"/api/v1{path}", data=json.dumps(body), content_type="application/json",
+                                 headers={"Authorization": f"Bearer {self.setup['tokens'][role]}"})
+        if response.status_code >= 300:
+            raise RuntimeError(f"{step}: {response.status_code} {response.content[:300]!r}")
+        self.queries[step] = len(captured)
+        if self.show_sql:
+            print(f"--- {step}: {len(captured)} queries")
+            for query in captured:
+                print("   ", query["sql"][:240])
+        return response.json() if response.content else {}
+
+
+def count_queries(setup_: dict, *, show_sql: bool) -> dict[str, int]:
+    from django.test import Client as DjangoClient
+
+    counter = QueryCounter(setup=setup_, show_sql=show_sql)
+    counter.one_order(DjangoClient())
+    for step, n in counter.queries.items():
+        print(f"  {step:<14} {n:3d} queries")
+    print(f"  {'order':<14} {sum(counter.queries.values()):3d} queries in {len(counter.queries)} requests")
+    return counter.queries
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=4)
@@ -167,10 +205,17 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--output", default=None)
+    parser.add_argument("--count-queries", action="store_true",
+                        help="carry one order through in this process and print the SQL queries per step")
+    parser.add_argument("--show-sql", action="store_true", help="with --count-queries: print each query")
     args = parser.parse_args(argv)
     url = args.database_url or os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+    if args.count_queries:  # Django's test client asks for the host "testserver"
+        os.environ["ALLOWED_HOSTS"] = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost") + ",testserver"
     setup(url)
     setups = prepare(args.clients)
+    if args.count_queries:
+        return {"queries": count_queries(setups[0], show_sql=args.show_sql)}
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "0",
            "LOG_LEVEL": "WARNING"}

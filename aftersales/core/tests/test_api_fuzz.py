@@ -34,14 +34,14 @@ def _send(client, case, auth: dict):
     return client.generic(case.method, path, **kwargs)
 
 
-@pytest.mark.django_db
-def test_no_input_makes_the_api_fail(client):
+def _fuzz(client, part: int):
+    """Every ``SLICES``-th operation from the ``part``-th on."""
     org = make_org()
     auth = bearer(make_user("fuzz-hq", point=org["hq"], role="hq_manager"))
     failures: list[str] = []
     calls = 0
 
-    for operation in _operations():
+    for operation in _operations()[part::SLICES]:
 
         @given(case=operation.as_strategy())
         @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True, database=None,
@@ -63,3 +63,20 @@ def test_no_input_makes_the_api_fail(client):
         exercise()
     assert calls >= EXAMPLES_PER_OPERATION  # the fuzzing really ran
     assert not failures, "\n".join(sorted(set(failures))[:30])
+
+
+# The operations in slices of their own classes, so that pytest-xdist (which keeps a class on one worker)
+# fuzzes them in parallel: this is the suite's longest test.
+SLICES = 2
+
+
+@pytest.mark.django_db
+class TestFirstSlice:
+    def test_no_input_makes_the_api_fail(self, client):
+        _fuzz(client, 0)
+
+
+@pytest.mark.django_db
+class TestSecondSlice:
+    def test_no_input_makes_the_api_fail(self, client):
+        _fuzz(client, 1)

@@ -27,6 +27,8 @@ import sys
 import time
 from decimal import Decimal
 
+import psycopg
+
 from .django_setup import ensure_database, setup
 from .generate import Report, _drop_secondary, _timed
 
@@ -357,7 +359,9 @@ def generate(*, orders: int, open_per_point: int = 40, appointments_per_point: i
     if fresh_session:
         connection.close()  # temp_buffers can only be raised before the session's first temporary table
     with transaction.atomic(), connection.cursor() as wrapper:
-        cursor = wrapper.cursor
+        # a client-side binding cursor on the same connection and transaction: the generator sends several
+        # statements at once, which a server-side prepared statement (the settings' default) refuses
+        cursor = psycopg.ClientCursor(wrapper.cursor.connection)
         if fresh_session:
             cursor.execute("SET temp_buffers = '2GB'")
         _timed(report, "catalogue, stock and staff", lambda: _catalogue(dealers) and 0)

@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from aftersales.accounts.access import scope_for
@@ -347,13 +357,17 @@ def job_hours(*, user, date_from: dt.date, date_to: dt.date, service_point_id: i
 # ---- what the order detail page shows of the floor and the cashier ------------------------------
 
 def order_jobs(order: WorkOrder) -> list[WorkOrderLine]:
-    """The order's approved labour lines with their technicians and who is clocked on (two queries)."""
-    return list(
-        order.lines.filter(kind=LineKind.LABOUR, status=LineStatus.APPROVED)
-        .annotate(open_entries=Count("time_entries", filter=Q(time_entries__ended_at__isnull=True)))
-        .prefetch_related(Prefetch("assignments", queryset=JobAssignment.objects.select_related("technician")
-                                   .order_by("assigned_at", "id")))
-        .order_by("sequence", "id"))
+    """The order's approved labour lines with their technicians: the lines the order page prefetched (or
+    one query) and one query for the assignments."""
+    loaded = getattr(order, "_prefetched_objects_cache", {}).get("lines")
+    if loaded is not None:
+        jobs = sorted((line for line in loaded if line.kind == LineKind.LABOUR and line.status == LineStatus.APPROVED),
+                      key=lambda line: (line.sequence, line.pk))
+    else:
+        jobs = list(order.lines.filter(kind=LineKind.LABOUR, status=LineStatus.APPROVED).order_by("sequence", "id"))
+    prefetch_related_objects(jobs, Prefetch("assignments", queryset=JobAssignment.objects.select_related("technician")
+                                            .order_by("assigned_at", "id")))
+    return jobs
 
 
 def order_open_entries(order: WorkOrder) -> list[TimeEntry]:

@@ -189,6 +189,7 @@ class QueryCounter(Client):
 def count_queries(setup_: dict, *, show_sql: bool) -> dict[str, int]:
     from django.test import Client as DjangoClient
 
+    QueryCounter(setup=setup_).one_order(DjangoClient())  # warm the per-process caches (content types, …)
     counter = QueryCounter(setup=setup_, show_sql=show_sql)
     counter.one_order(DjangoClient())
     for step, n in counter.queries.items():

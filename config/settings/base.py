@@ -85,9 +85,10 @@ def _database_from_env() -> dict:
     url = env_str("DATABASE_URL", "")
     if url:
         # Client-side parameter binding (Django's default), on purpose: with server-side prepared statements
-        # PostgreSQL switches to generic plans after five runs, and a generic plan for the search box's
-        # LIKE '%…%' lookups cannot use what the pattern tells the planner (tried: the search benchmark's
-        # 1,000 phone lookups, 15 ms each at p50 before, did not finish in eight minutes).
+        # PostgreSQL may switch to a generic plan after five runs, and a generic plan for the search box's
+        # LIKE '%…%' lookups cannot use what the pattern tells the planner. (Tried once: the search benchmark
+        # seemed to stall, but it prints only at the end and other jobs ran beside it, so that run proved
+        # nothing either way; measure both before turning them on.)
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {

@@ -28,7 +28,12 @@ class User(AbstractUser):
         permissions = [("manage_users", _("Can manage users and their roles"))]
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.label_of(self.username, self.first_name, self.last_name, self.display_name)
+
+    @staticmethod
+    def label_of(username: str, first_name: str = "", last_name: str = "", display_name: str = "") -> str:
+        """How a user is named on screen, from the bare columns (pages that read rows, not instances)."""
+        return display_name or f"{first_name} {last_name}".strip() or username
 
 
 class ServicePoint(TimeStampedModel):

@@ -287,11 +287,10 @@ def public_approval_decide(request, token: str, data: PublicDecisionIn):
 
 # ---- the day board ------------------------------------------------------------------------------
 
-def _card(order) -> dict:
-    return {"id": order.pk, "number": order.number, "status": order.status,
-            "plate": order.asset.plate or order.asset.serial_number, "customer": order.customer_label,
-            "advisor": str(order.advisor) if order.advisor_id else "", "promised_at": order.promised_at,
-            "overdue": getattr(order, "overdue", False), "pending_approval": getattr(order, "pending_approval", False)}
+def _card(card) -> dict:
+    return {"id": card.pk, "number": card.number, "status": card.status, "plate": card.plate,
+            "customer": card.customer_label, "advisor": card.advisor, "promised_at": card.promised_at,
+            "overdue": card.overdue, "pending_approval": card.pending_approval}
 
 
 @router.get("/day-board", response={200: DayBoardOut, **ERRORS},
@@ -303,9 +302,8 @@ def day_board(request, point_id: int | None = None, date: dt.date | None = None,
         "date": board.day, "point_id": board.point.pk if board.point else None,
         "appointments": [{
             "id": a.pk, "number": a.number, "starts_at": a.starts_at, "status": a.status,
-            "service_type": a.service_type, "customer": a.customer_label,
-            "plate": a.asset.plate if a.asset_id else "", "advisor": str(a.advisor) if a.advisor_id else "",
-            "work_order_id": getattr(getattr(a, "work_order", None), "pk", None)} for a in board.appointments],
+            "service_type": a.service_type, "customer": a.customer_label, "plate": a.plate, "advisor": a.advisor,
+            "work_order_id": a.work_order_id} for a in board.appointments],
         "columns": [{"status": c.status, "label": str(c.label), "count": c.count, "cards": [_card(o) for o in c.cards]}
                     for c in board.columns],
         "done": [_card(o) for o in board.done],

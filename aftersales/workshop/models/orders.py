@@ -112,7 +112,11 @@ class WorkOrder(TimeStampedModel):
         return self.number
 
     def get_absolute_url(self) -> str:
-        return f"/workshop/orders/{self.pk}/"
+        return self.url_of(self.pk)
+
+    @staticmethod
+    def url_of(pk: int) -> str:
+        return f"/workshop/orders/{pk}/"
 
     @classmethod
     def restrict_q(cls, point_ids) -> Q:

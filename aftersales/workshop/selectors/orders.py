@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,14 +33,7 @@ S = WorkOrderStatus
 BOARD_COLUMNS = [S.RECEPTION, S.AWAITING_APPROVAL, S.APPROVED, S.IN_REPAIR, S.QUALITY_CHECK, S.READY_FOR_SETTLEMENT]
 BOARD_DONE = (S.SETTLED, S.DELIVERED)
 BOARD_CARDS_PER_COLUMN = 60
-# What a card shows: the board reads only these columns (hundreds of cards a page, each with four rows).
 _PEOPLE = ("username", "first_name", "last_name", "display_name")
-CARD_FIELDS = ("id", "number", "status", "service_point_id", "promised_at", "opened_at", "customer__name",
-               "customer__home_point_id", "asset__plate", "asset__serial_number", "asset__kind",
-               *(f"advisor__{name}" for name in _PEOPLE))
-APPOINTMENT_FIELDS = ("id", "number", "starts_at", "status", "service_type", "service_point_id", "customer__name",
-                      "asset__plate", "asset__kind", "work_order__id", "work_order__number",
-                      *(f"advisor__{name}" for name in _PEOPLE))
 MAX_ID = 2**63 - 1
 
 
@@ -207,12 +200,56 @@ def customer_label(user, order: WorkOrder) -> str:
 
 
 # ---- the day board ------------------------------------------------------------------------------
+# The board shows hundreds of cards: they are read as bare rows into the small records below, not as
+# model instances with their customer, asset and advisor (four objects a card), and the page renders
+# them without includes.
+
+@dataclass(frozen=True, slots=True)
+class BoardCard:
+    pk: int
+    number: str
+    status: str
+    plate: str
+    customer_label: str
+    advisor: str
+    promised_at: dt.datetime | None
+    overdue: bool = False
+    pending_approval: bool = False
+
+    @property
+    def url(self) -> str:
+        return WorkOrder.url_of(self.pk)
+
+
+@dataclass(frozen=True, slots=True)
+class BoardAppointment:
+    pk: int
+    number: str
+    starts_at: dt.datetime
+    status: str
+    status_label: str
+    service_type: str
+    service_type_label: str
+    plate: str
+    customer_label: str
+    advisor: str
+    work_order_id: int | None
+    work_order_number: str
+
+    @property
+    def work_order_url(self) -> str:
+        return WorkOrder.url_of(self.work_order_id) if self.work_order_id else ""
+
+    @property
+    def can_check_in(self) -> bool:
+        return self.work_order_id is None and self.status in ("booked", "confirmed")
+
 
 @dataclass
 class BoardColumn:
     status: str
     label: str
-    cards: list = field(default_factory=list)
+    cards: list[BoardCard] = field(default_factory=list)
     count: int = 0
 
 
@@ -223,18 +260,64 @@ class DayBoard:
     points: list[ServicePoint]
     advisor_id: int | None
     advisors: list[User]
-    appointments: list
+    appointments: list[BoardAppointment]
     columns: list[BoardColumn]
-    done: list
+    done: list[BoardCard]
 
 
-def day_board(*, user, point_id=None, day=None, advisor_id=None) -> DayBoard:
+_CARD_COLUMNS = ("id", "number", "status", "service_point_id", "promised_at", "customer__name", "asset__plate",
+                 "asset__serial_number", *(f"advisor__{name}" for name in _PEOPLE))
+_APPOINTMENT_COLUMNS = ("id", "number", "starts_at", "status", "service_type", "service_point_id", "customer__name",
+                        "asset__plate", "work_order__id", "work_order__number",
+                        *(f"advisor__{name}" for name in _PEOPLE))
+
+
+def _board_cards(user, rows, now=None) -> list[BoardCard]:
+    """Rows of ``_CARD_COLUMNS`` (+ pending approval) as cards; names masked where the user may not see them.
+    With ``now``, a card whose promised time has passed is overdue (open orders only)."""
+    personal: dict[int, bool] = {}
+    cards = []
+    for (pk, number, status, point_id, promised_at, name, plate, serial, username, first, last, display,
+         pending) in rows:
+        if point_id not in personal:
+            personal[point_id] = sees_personal_data(user, point_id)
+        cards.append(BoardCard(
+            pk=pk, number=number, status=status, plate=plate or serial or "",
+            customer_label=name if personal[point_id] else mask_name(name),
+            advisor=User.label_of(username, first or "", last or "", display or "") if username else "",
+            promised_at=promised_at, overdue=bool(now and promised_at and promised_at < now),
+            pending_approval=pending))
+    return cards
+
+
+def _board_appointments(user, rows) -> list[BoardAppointment]:
+    from aftersales.appointments.choices import AppointmentStatus
+    from aftersales.core.choices import ServiceType
+
+    statuses, services = dict(AppointmentStatus.choices), dict(ServiceType.choices)
+    personal: dict[int, bool] = {}
+    out = []
+    for (pk, number, starts_at, status, service_type, point_id, name, plate, order_id, order_number,
+         username, first, last, display) in rows:
+        if point_id not in personal:
+            personal[point_id] = sees_personal_data(user, point_id)
+        out.append(BoardAppointment(
+            pk=pk, number=number, starts_at=starts_at, status=status, status_label=str(statuses.get(status, status)),
+            service_type=service_type, service_type_label=str(services.get(service_type, service_type)),
+            plate=plate or "", customer_label=name if personal[point_id] else mask_name(name),
+            advisor=User.label_of(username, first or "", last or "", display or "") if username else "",
+            work_order_id=order_id, work_order_number=order_number or ""))
+    return out
+
+
+def day_board(*, user, point_id=None, day=None, advisor_id=None, points=None) -> DayBoard:
     """Today's (or ``day``'s) appointments at the user's points, the open orders by state and the orders
-    settled or delivered that day; filtered by point and advisor. A fixed handful of queries."""
+    settled or delivered that day; filtered by point and advisor. A fixed handful of queries.
+    ``points``: the user's ``workshop_points``, when the caller has read them already."""
     from aftersales.appointments.models import Appointment
 
     day = as_date(day, "date") or timezone.localdate()
-    points = list(workshop_points(user))
+    points = list(workshop_points(user)) if points is None else points
     point = None
     if point_id not in (None, ""):
         if not _valid_id(point_id):
@@ -255,35 +338,31 @@ def day_board(*, user, point_id=None, day=None, advisor_id=None) -> DayBoard:
     else:
         advisor_id = None
     pending = Approval.objects.filter(work_order=OuterRef("pk"), status=ApprovalStatus.PENDING)
-    cards = (orders.filter(status__in=BOARD_COLUMNS)
-             .select_related("asset", "customer", "advisor").only(*CARD_FIELDS)
-             .annotate(pending_approval=Exists(pending),
-                       rank=Window(RowNumber(), partition_by=[F("status")],
-                                   order_by=[F("promised_at").asc(nulls_last=True), F("id").asc()]))
-             .filter(rank__lte=BOARD_CARDS_PER_COLUMN)
-             .order_by(F("promised_at").asc(nulls_last=True), "id"))
+    rows = (orders.filter(status__in=BOARD_COLUMNS)
+            .annotate(pending_approval=Exists(pending),
+                      rank=Window(RowNumber(), partition_by=[F("status")],
+                                  order_by=[F("promised_at").asc(nulls_last=True), F("id").asc()]))
+            .filter(rank__lte=BOARD_CARDS_PER_COLUMN)
+            .order_by(F("promised_at").asc(nulls_last=True), "id")
+            .values_list(*_CARD_COLUMNS, "pending_approval"))
     counts = dict(orders.filter(status__in=BOARD_COLUMNS).order_by().values_list("status").annotate(n=Count("id")))
     columns = {status: BoardColumn(status=status, label=S(status).label, count=counts.get(status, 0))
                for status in BOARD_COLUMNS}
     now = timezone.now()
-    for order in cards:
-        order.customer_label = customer_label(user, order)
-        order.overdue = bool(order.promised_at and order.promised_at < now)
-        columns[order.status].cards.append(order)
-    done = list(orders.filter(status__in=BOARD_DONE)
-                .filter(Q(settled_at__gte=start, settled_at__lt=end) | Q(delivered_at__gte=start, delivered_at__lt=end))
-                .select_related("asset", "customer", "advisor").only(*CARD_FIELDS, "settled_at", "delivered_at")
-                .order_by("-settled_at", "-id")[:BOARD_CARDS_PER_COLUMN])
-    for order in done:
-        order.customer_label = customer_label(user, order)
-    appointment_rows = list(appointments.select_related("customer", "asset", "advisor", "work_order")
-                            .only(*APPOINTMENT_FIELDS).order_by("starts_at", "id")[:200])
-    for appointment in appointment_rows:
-        name = appointment.customer.name
-        appointment.customer_label = name if sees_personal_data(user, appointment.service_point_id) else mask_name(name)
+    for card in _board_cards(user, rows, now):
+        columns[card.status].cards.append(card)
+    done_rows = (orders.filter(status__in=BOARD_DONE)
+                 .filter(Q(settled_at__gte=start, settled_at__lt=end) | Q(delivered_at__gte=start, delivered_at__lt=end))
+                 .annotate(pending_approval=Value(False))
+                 .order_by("-settled_at", "-id")
+                 .values_list(*_CARD_COLUMNS, "pending_approval")[:BOARD_CARDS_PER_COLUMN])
+    done = _board_cards(user, done_rows)
+    appointment_rows = _board_appointments(user, appointments.order_by("starts_at", "id")
+                                           .values_list(*_APPOINTMENT_COLUMNS)[:200])
     advisors = list(User.objects.filter(is_active=True, memberships__service_point__in=[p.pk for p in points]
                                         if point is None else [point.pk],
-                                        memberships__role__code="service_advisor").distinct().order_by("username")[:100])
+                                        memberships__role__code="service_advisor").distinct().order_by("username")
+                    .only("id", *_PEOPLE)[:100])
     return DayBoard(day=day, point=point, points=points, advisor_id=advisor_id, advisors=advisors,
                     appointments=appointment_rows, columns=[columns[s] for s in BOARD_COLUMNS], done=done)
 

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from ..forms.orders import RECEPTION_FIELDS, ReceptionEditForm, ReceptionForm
 from ..selectors import orders as selectors
 from ..services import orders as services
 from . import orders_approvals, orders_lines, orders_operations
-from .orders_context import detail_context, outline
+from .orders_context import detail_context
 
 PER_PAGE = 50
 
@@ -69,11 +69,15 @@ def board(request):
         point_id = points[0].pk
     try:
         data = selectors.day_board(user=request.user, point_id=point_id, day=_date(request.GET.get("date")),
-                                   advisor_id=_int(request.GET.get("advisor")))
+                                   advisor_id=_int(request.GET.get("advisor")), points=points)
     except ApplicationError as exc:
         raise Http404 from exc
+    done = selectors.BoardColumn(status="done", label=_("Settled and delivered"), cards=data.done,
+                                 count=len(data.done))
     return render(request, "workshop/orders/board.html", {
-        "board": data, "can_add": has_permission(request.user, "workshop.add_workorder"),
+        "board": data, "columns": [*data.columns, done],
+        "can_add": has_permission(request.user, "workshop.add_workorder"),
+        "check_in_url": reverse("workshop:order_create"), "list_url": reverse("workshop:order_list"),
         "today": timezone.localdate(),
         "previous_day": data.day - dt.timedelta(days=1), "next_day": data.day + dt.timedelta(days=1),
     })
@@ -191,7 +195,7 @@ def order_create(request):
     return render(request, "workshop/orders/form.html", {
         "form": form, "appointment": appointment, "damages": damages, "photo_errors": photo_errors,
         "damage_areas": DamageArea.choices,
-        "damage_kinds": DamageKind.choices, "outline": outline({d["area"] for d in damages}),
+        "damage_kinds": DamageKind.choices, "marked": {d["area"] for d in damages},
     })
 
 

@@ -117,7 +117,7 @@ def detail_context(request, order, **forms) -> dict:
         **lines_context(request, order, line_form=forms.get("line_form")),
         **steps_context(request, order, **forms),
         "approvals": approvals, "damages": damages, "photos": list(order.photos.all()),
-        "events": events, "outline": outline({d.area for d in damages}), "customer_label": selectors.customer_label(user, order),
+        "events": events, "customer_label": selectors.customer_label(user, order),
         "marked": {d.area for d in damages}, "damage_areas": DamageArea.choices, "damage_kinds": DamageKind.choices,
         "sees_customer": has_permission(user, "customers.view_customer"),
         "can_change": open_order and may(user, "workshop.change_workorder", order),

@@ -110,12 +110,20 @@ def list_page(user, *, filtered: bool) -> int:
     return len([customer_row(c) for c in page.object_list])
 
 
+def show(kind: str, s: dict) -> None:
+    target = TARGETS_MS.get(kind)
+    verdict = "" if target is None else (f"< {target} ms ok" if s["p95"] < target else f"< {target} MISSED")
+    print(f"  {kind:<20}{s['n']:>6}{s['p50']:>9.1f}{s['p95']:>9.1f}{s['p99']:>9.1f}{s['max']:>9.1f}"
+          f"{s['hit_rate']:>7.0%}  {verdict}", flush=True)
+
+
 def run(*, queries: int, seed: int, output: Path | None = None, kinds: list[str] | None = None) -> dict:
     from django.db import connection
 
     from aftersales.accounts.access import has_permission
     from aftersales.accounts.models import User
     from aftersales.assets.models import Asset, MeterReading
+    from aftersales.core.runtime import freeze_startup_objects
     from aftersales.customers.models import Customer
     from aftersales.search.selectors import search_everything
 
@@ -126,6 +134,7 @@ def run(*, queries: int, seed: int, output: Path | None = None, kinds: list[str]
               "queries_per_kind": queries, "database": connection.settings_dict["NAME"], "rows": counts,
               "targets_ms": TARGETS_MS, "users": {}}
     print(f"rows: {counts}", flush=True)
+    freeze_startup_objects()  # as the server does after start-up (config/wsgi.py)
     for username in ("bench_advisor", "bench_hq"):
         user = User.objects.get(username=username)
         started = time.perf_counter()
@@ -156,6 +165,7 @@ def run(*, queries: int, seed: int, output: Path | None = None, kinds: list[str]
                 hits += bool(len(found))
             if times:
                 results[kind] = summarise(times, hits, samples[kind])
+                show(kind, results[kind])
         for kind, filtered in (("list_first_page", False), ("list_filtered_page", True)):
             if kinds and kind not in kinds:
                 continue
@@ -166,12 +176,9 @@ def run(*, queries: int, seed: int, output: Path | None = None, kinds: list[str]
                 list_page(fresh, filtered=filtered)
                 times.append((time.perf_counter() - t0) * 1000)
             results[kind] = summarise(times, len(times))
+            show(kind, results[kind])
         results["access_rights_load"] = summarise(access_times, len(access_times))
-        for kind, s in results.items():
-            target = TARGETS_MS.get(kind)
-            verdict = "" if target is None else (f"< {target} ms ok" if s["p95"] < target else f"< {target} MISSED")
-            print(f"  {kind:<20}{s['n']:>6}{s['p50']:>9.1f}{s['p95']:>9.1f}{s['p99']:>9.1f}{s['max']:>9.1f}"
-                  f"{s['hit_rate']:>7.0%}  {verdict}", flush=True)
+        show("access_rights_load", results["access_rights_load"])
         report["users"][username] = results
     RESULTS_DIR.mkdir(exist_ok=True)
     output = output or RESULTS_DIR / f"search-latency-{dt.datetime.now():%Y%m%d-%H%M%S}.json"

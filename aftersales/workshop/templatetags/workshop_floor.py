@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.accounts.access import scope_for
@@ -90,7 +91,9 @@ def order_qc_card(context):
     """The order's quality checks (newest first) and, in quality check, the way to the inspection."""
     order, user = context["order"], context["request"].user
     inspections = list(QcInspection.objects.filter(work_order=order).select_related("inspector")
-                       .prefetch_related("redo_lines").order_by("-inspected_at", "-id")[:10])
+                       .order_by("-inspected_at", "-id")[:10])
+    # only a failed check sends lines back to repair: no query for the lines of the passed ones
+    prefetch_related_objects([i for i in inspections if not i.passed], "redo_lines")
     in_qc = order.status == S.QUALITY_CHECK
     return {
         "order": order, "inspections": inspections, "in_qc": in_qc,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import scope_for, sees_personal_data
 from aftersales.accounts.models import ServicePoint, User
+from aftersales.appointments.choices import AppointmentStatus
 from aftersales.core.api import decode_cursor, encode_cursor
 from aftersales.core.choices import PayType
 from aftersales.core.errors import ApplicationError, NotFoundError
@@ -247,7 +248,7 @@ class BoardAppointment:
 
     @property
     def can_check_in(self) -> bool:
-        return self.work_order_id is None and self.status in ("booked", "confirmed")
+        return self.work_order_id is None and self.status in (AppointmentStatus.BOOKED, AppointmentStatus.CONFIRMED)
 
 
 @dataclass
@@ -277,42 +278,50 @@ _APPOINTMENT_COLUMNS = ("id", "number", "starts_at", "status", "service_type", "
                         *(f"advisor__{name}" for name in _PEOPLE))
 
 
+class _BoardLabels:
+    """The customer's name (masked at points where the user may not see personal data, asked once per
+    point) and the advisor's name, from the bare columns of a board row."""
+
+    def __init__(self, user):
+        self.user = user
+        self.personal: dict[int, bool] = {}
+
+    def customer(self, point_id: int, name: str) -> str:
+        if point_id not in self.personal:
+            self.personal[point_id] = sees_personal_data(self.user, point_id)
+        return name if self.personal[point_id] else mask_name(name)
+
+    @staticmethod
+    def advisor(username, first, last, display) -> str:
+        return User.label_of(username, first or "", last or "", display or "") if username else ""
+
+
 def _board_cards(user, rows, now=None) -> list[BoardCard]:
-    """Rows of ``_CARD_COLUMNS`` (+ pending approval) as cards; names masked where the user may not see them.
-    With ``now``, a card whose promised time has passed is overdue (open orders only)."""
-    personal: dict[int, bool] = {}
-    cards = []
-    for (pk, number, status, point_id, promised_at, name, plate, serial, username, first, last, display,
-         pending) in rows:
-        if point_id not in personal:
-            personal[point_id] = sees_personal_data(user, point_id)
-        cards.append(BoardCard(
-            pk=pk, number=number, status=status, plate=plate or serial or "",
-            customer_label=name if personal[point_id] else mask_name(name),
-            advisor=User.label_of(username, first or "", last or "", display or "") if username else "",
-            promised_at=promised_at, overdue=bool(now and promised_at and promised_at < now),
-            pending_approval=pending))
-    return cards
+    """Rows of ``_CARD_COLUMNS`` (+ pending approval) as cards. With ``now``, a card whose promised time
+    has passed is overdue (open orders only)."""
+    labels = _BoardLabels(user)
+    return [BoardCard(pk=pk, number=number, status=status, plate=plate or serial or "",
+                      customer_label=labels.customer(point_id, name),
+                      advisor=labels.advisor(username, first, last, display), promised_at=promised_at,
+                      overdue=bool(now and promised_at and promised_at < now), pending_approval=pending)
+            for (pk, number, status, point_id, promised_at, name, plate, serial, username, first, last, display,
+                 pending) in rows]
 
 
 def _board_appointments(user, rows) -> list[BoardAppointment]:
-    from aftersales.appointments.choices import AppointmentStatus
+    """Rows of ``_APPOINTMENT_COLUMNS`` as the board's appointment cards."""
     from aftersales.core.choices import ServiceType
 
+    labels = _BoardLabels(user)
     statuses, services = dict(AppointmentStatus.choices), dict(ServiceType.choices)
-    personal: dict[int, bool] = {}
-    out = []
-    for (pk, number, starts_at, status, service_type, point_id, name, plate, order_id, order_number,
-         username, first, last, display) in rows:
-        if point_id not in personal:
-            personal[point_id] = sees_personal_data(user, point_id)
-        out.append(BoardAppointment(
-            pk=pk, number=number, starts_at=starts_at, status=status, status_label=str(statuses.get(status, status)),
-            service_type=service_type, service_type_label=str(services.get(service_type, service_type)),
-            plate=plate or "", customer_label=name if personal[point_id] else mask_name(name),
-            advisor=User.label_of(username, first or "", last or "", display or "") if username else "",
-            work_order_id=order_id, work_order_number=order_number or ""))
-    return out
+    return [BoardAppointment(pk=pk, number=number, starts_at=starts_at, status=status,
+                             status_label=str(statuses.get(status, status)), service_type=service_type,
+                             service_type_label=str(services.get(service_type, service_type)), plate=plate or "",
+                             customer_label=labels.customer(point_id, name),
+                             advisor=labels.advisor(username, first, last, display),
+                             work_order_id=order_id, work_order_number=order_number or "")
+            for (pk, number, starts_at, status, service_type, point_id, name, plate, order_id, order_number,
+                 username, first, last, display) in rows]
 
 
 def day_board(*, user, point_id=None, day=None, advisor_id=None, points=None) -> DayBoard:

@@ -275,14 +275,15 @@ class _State:
             for cid in self.customer_ids:
                 first = faker.mobile()
                 pid += 1
-                yield (pid, cid, first, PhoneKind.MOBILE, True)
+                point = self.customer_points[cid]
+                yield (pid, cid, first, PhoneKind.MOBILE, True, point)
                 if rnd.random() < 0.35:
                     second = faker.mobile()
                     if second != first:
                         pid += 1
-                        yield (pid, cid, second, PhoneKind.MOBILE, False)
+                        yield (pid, cid, second, PhoneKind.MOBILE, False, point)
 
-        return ["id", "customer_id", "number", "kind", "is_primary"], rows()
+        return ["id", "customer_id", "number", "kind", "is_primary", "home_point_id"], rows()
 
     def link_rows(self):
         rnd, dealers = self.rnd, self.dealers

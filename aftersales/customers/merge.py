@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.audit import record_change
 from aftersales.core.errors import NotFoundError, validation_error
 
-from .models import Customer, CustomerPointLink
+from .models import Customer, CustomerPhone, CustomerPointLink
 from .selectors import is_record_id
 from .transactions import customer_transaction_status_refresh
 
@@ -91,6 +91,7 @@ def customer_merge(*, user, source_id: int, target_id: int) -> Customer:
             target.referred_by_id = source.referred_by_id if source.referred_by_id != target.pk else None
         Customer.objects.filter(pk=target.pk, referred_by_id=target.pk).update(referred_by=None)
         Customer.objects.filter(merged_into=source).update(merged_into=target)
+        CustomerPhone.objects.filter(customer=target).update(home_point_id=target.home_point_id)
         # Staff of the source's home point keep seeing the customer.
         if source.home_point_id != target.home_point_id:
             CustomerPointLink.objects.get_or_create(customer=target, service_point_id=source.home_point_id,

@@ -109,6 +109,9 @@ class CustomerPhone(models.Model):
     number = models.CharField(_("phone"), max_length=20, db_index=True)
     kind = models.CharField(_("kind"), max_length=8, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
     is_primary = models.BooleanField(_("primary"), default=False)
+    # A copy of the customer's home point, kept by the services (create, change of home point, merge), so
+    # that the search finds a dealer's phones in one index scan instead of probing every match.
+    home_point = models.ForeignKey(ServicePoint, on_delete=models.PROTECT, related_name="+", editable=False)
 
     class Meta:
         verbose_name = _("phone")
@@ -118,6 +121,11 @@ class CustomerPhone(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        if self.home_point_id is None and self.customer_id is not None:
+            self.home_point_id = self.customer.home_point_id
+        super().save(*args, **kwargs)
 
 
 class CustomerAddress(models.Model):

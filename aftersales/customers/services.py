@@ -104,7 +104,8 @@ def _set_search_keys(customer: Customer) -> None:
 
 def _replace_phones(customer: Customer, phones: list[dict]) -> None:
     customer.phones.all().delete()
-    CustomerPhone.objects.bulk_create([CustomerPhone(customer=customer, **p) for p in phones])
+    CustomerPhone.objects.bulk_create([CustomerPhone(customer=customer, home_point_id=customer.home_point_id, **p)
+                                       for p in phones])
 
 
 def _replace_addresses(customer: Customer, addresses: list[dict]) -> None:
@@ -154,6 +155,7 @@ def customer_update(*, user, pk: int, data: dict, allow_duplicate: bool = False)
         cleaned = clean_customer_input(data, current=_current_values(customer))
         fields = cleaned.fields
         before = customer_snapshot(customer)
+        old_point_id = customer.home_point_id
         if "home_point_id" in fields and fields["home_point_id"] != customer.home_point_id:
             customer.home_point = _home_point(user, fields["home_point_id"], "customers.change_customer")
         if "referred_by_id" in fields:
@@ -177,6 +179,8 @@ def customer_update(*, user, pk: int, data: dict, allow_duplicate: bool = False)
         customer.save()
         if cleaned.phones is not None:
             _replace_phones(customer, cleaned.phones)
+        elif customer.home_point_id != old_point_id:
+            customer.phones.update(home_point_id=customer.home_point_id)
         if cleaned.addresses is not None:
             _replace_addresses(customer, cleaned.addresses)
         record_change(actor=user, instance=customer, action="update", before=before,

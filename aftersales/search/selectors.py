@@ -22,7 +22,7 @@ from aftersales.assets.choices import AssetKind
 from aftersales.assets.models import Asset
 from aftersales.core.errors import PermissionDeniedError, validation_error
 from aftersales.core.masking import mask_id_number, mask_phone
-from aftersales.customers.models import Customer, CustomerPhone
+from aftersales.customers.models import Customer, CustomerPhone, CustomerPointLink
 
 from .classify import MIN_LENGTH, SearchPlan, classify
 
@@ -93,20 +93,26 @@ def search_everything(*, user, q: str, limit: int = 20) -> SearchResults:
             if row.pk not in found and len(found) < limit:
                 found[row.pk] = (row, reason_of(row))
 
+    scope = scope_for(user, "customers.view_customer")
     own = _customer_condition(plan)
     if own is not None and sees_customers:
-        # Two-letter initials match ~1 % of everyone: broad for HQ, a few hundred rows for one point.
-        broad = plan.broad or (len(plan.letters) == 2 and scope_for(user, "customers.view_customer").everything)
-        add_customers(_newest_first(_customer_rows(customers_qs, plan).filter(own), broad=broad)[:limit],
-                      lambda c: _customer_reason(c, plan))
+        if scope.everything:
+            # Two-letter initials match ~1 % of everyone: broad for HQ.
+            broad = plan.broad or len(plan.letters) == 2
+            rows = _newest_first(_customer_rows(customers_qs, plan).filter(own), broad=broad)[:limit]
+        else:
+            rows = _newest_visible(scope.point_ids, limit, lambda qs: _customer_rows(qs, plan).filter(own))
+        add_customers(rows, lambda c: _customer_reason(c, plan))
     if plan.has("phone") and sees_customers and len(found) < limit:
-        # A four-digit fragment inside a common mobile prefix ("1311") can match thousands of phones:
-        # only the PHONE_CANDIDATES newest customers with it are checked against the restriction.
-        phones = (CustomerPhone.objects.filter(number__contains=plan.digits).order_by("-customer_id")
-                  .values("customer_id")[:PHONE_CANDIDATES])
-        # Ids first: the visibility of each candidate is then an index-only probe (search_cust_id_point).
-        ids = [pk for pk in _newest_first(customers_qs.filter(pk__in=phones)).values_list("id", flat=True)[:limit]
-               if pk not in found]
+        if scope.everything:
+            # A four-digit fragment inside a common mobile prefix ("1311") can match thousands of phones:
+            # only the PHONE_CANDIDATES newest customers with it are considered.
+            phones = (CustomerPhone.objects.filter(number__contains=plan.digits).order_by("-customer_id")
+                      .values("customer_id")[:PHONE_CANDIDATES])
+            ids = list(_newest_first(customers_qs.filter(pk__in=phones)).values_list("id", flat=True)[:limit])
+        else:
+            ids = _newest_phone_owners(scope.point_ids, plan.digits, limit)
+        ids = [pk for pk in ids if pk not in found]
         if ids:
             add_customers(customers_qs.filter(pk__in=ids).order_by("-id"), lambda c: "phone")
 
@@ -145,6 +151,36 @@ def _newest_first(qs, *, broad: bool = False):
     if broad:
         return qs.order_by("-id")
     return qs.alias(_newest=F("id") + 0).order_by("-_newest")
+
+
+def _linked_ids(point_ids):
+    return CustomerPointLink.objects.filter(service_point_id__in=point_ids).values("customer_id")
+
+
+def _newest_visible(point_ids, limit: int, narrow) -> list[Customer]:
+    """The ``limit`` newest customers matching ``narrow`` that a user of ``point_ids`` sees.
+
+    ``Customer.restrict_q`` (home point, or linked by business) is one OR with a sub-query, which no
+    index serves: the planner then reads every match in the country and probes each one. Asked apart,
+    the home point is one more index in a bitmap scan, and the linked customers (a few thousand at a
+    point) are probed one by one. Both halves are visible by construction.
+    """
+    base = Customer.objects.select_related("home_point").only(*CUSTOMER_FIELDS)
+    home = narrow(base.filter(home_point_id__in=point_ids))
+    linked = narrow(base.filter(pk__in=_linked_ids(point_ids)))
+    rows = {c.pk: c for part in (home, linked) for c in _newest_first(part)[:limit]}
+    return [rows[pk] for pk in sorted(rows, reverse=True)[:limit]]
+
+
+def _newest_phone_owners(point_ids, digits: str, limit: int) -> list[int]:
+    """The newest customers a user of ``point_ids`` sees with a phone containing ``digits``; phones carry
+    their customer's home point, so the home point and the fragment meet in one index."""
+    matching = CustomerPhone.objects.filter(number__contains=digits).alias(_newest=F("customer_id") + 0)
+    home = matching.filter(home_point_id__in=point_ids)
+    linked = matching.filter(customer_id__in=_linked_ids(point_ids))
+    ids = {*home.order_by("-_newest").values_list("customer_id", flat=True)[:limit],
+           *linked.order_by("-_newest").values_list("customer_id", flat=True)[:limit]}
+    return sorted(ids, reverse=True)[:limit]
 
 
 # --- the lookups ---------------------------------------------------------------------------------

@@ -123,6 +123,13 @@ class MergeTests(TestCase):
         self.assertEqual(rows[1].after["moved"], {"addresses": 1, "assets": 1, "ownerships": 1, "phones": 1,
                                                   "point_links": 1, "referrals": 1})
 
+    def test_phones_moved_by_a_merge_carry_the_target_home_point(self):
+        hq = make_user("hq", point=self.org["hq"], role="hq_manager")
+        from_b = customer(self.b, "张三", "13655556666")
+        self.assertEqual(list(from_b.phones.values_list("home_point_id", flat=True)), [self.b.pk])
+        merged = customer_merge(user=hq, source_id=from_b.pk, target_id=self.target.pk)
+        self.assertEqual(set(merged.phones.values_list("home_point_id", flat=True)), {self.a.pk})
+
     def test_merge_needs_the_permission_and_both_archives_visible(self):
         with pytest.raises(NotFoundError):  # the advisor has no merge right anywhere: nothing is visible
             customer_merge(user=self.advisor, source_id=self.source.pk, target_id=self.target.pk)

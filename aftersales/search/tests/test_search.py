@@ -77,8 +77,10 @@ class SearchKindsTests(SearchData):
     def test_a_fragment_in_thousands_of_phones_checks_the_newest_customers_with_it(self):
         newer = [customer(self.org["a"], f"赵{i}", f"zhao{i}", f"z{i}", f"1771111{i:04d}") for i in range(3)]
         with mock.patch("aftersales.search.selectors.PHONE_CANDIDATES", 2):
-            self.assertEqual(self.customer_ids("7711"), [newer[2].pk, newer[1].pk])
-        self.assertEqual(self.customer_ids("7711"), [c.pk for c in reversed(newer)])
+            self.assertEqual(self.customer_ids("7711", self.hq), [newer[2].pk, newer[1].pk])
+            # A point's user is not capped: the point narrows the phones in the index itself.
+            self.assertEqual(self.customer_ids("7711"), [c.pk for c in reversed(newer)])
+        self.assertEqual(self.customer_ids("7711", self.hq), [c.pk for c in reversed(newer)])
 
     def test_phone_written_with_spaces_dashes_and_country_code(self):
         self.assertEqual(self.customer_ids("138 1234 5678"), [self.zhang.pk])
@@ -115,19 +117,24 @@ class SearchKindsTests(SearchData):
         self.assertEqual(len(self.find("张三", limit=50).customers), 5)
 
     def test_query_count_is_fixed(self):
-        # access rights (4) + customers by their own columns + ids by phone + assets + the phones shown
-        # (the customer found by phone was already found by its ID number: no second fetch)
+        # access rights (4) + customers by their own columns, at home and linked (2) + ids by phone, at
+        # home and linked (2) + assets + the phones shown (the customer found by phone was already found
+        # by its ID number: no second fetch)
         user = User.objects.get(pk=self.advisor_a.pk)
+        with self.assertNumQueries(10):
+            search_everything(user=user, q="1234")
+        # access rights (4) + customers by ID suffix (2) + by phone (2) + assets + their owners + the phones
+        user = User.objects.get(pk=self.advisor_a.pk)
+        with self.assertNumQueries(11):
+            search_everything(user=user, q=VIN[-6:])
+        # access rights (4) + customers by their own columns (2) + the phones shown
+        user = User.objects.get(pk=self.advisor_a.pk)
+        with self.assertNumQueries(7):
+            search_everything(user=user, q="zs")
+        # HQ sees everyone: one query per lookup
+        user = User.objects.get(pk=self.hq.pk)
         with self.assertNumQueries(8):
             search_everything(user=user, q="1234")
-        # access rights (4) + customers by ID suffix + by phone + assets + their owners + the phones shown
-        user = User.objects.get(pk=self.advisor_a.pk)
-        with self.assertNumQueries(9):
-            search_everything(user=user, q=VIN[-6:])
-        # access rights (4) + customers by their own columns + the phones shown
-        user = User.objects.get(pk=self.advisor_a.pk)
-        with self.assertNumQueries(6):
-            search_everything(user=user, q="zs")
 
 
 class SearchPermissionTests(SearchData):
@@ -146,6 +153,29 @@ class SearchPermissionTests(SearchData):
     def test_customer_with_business_at_point_b_is_found_there(self):
         link(self.zhang, self.org["b"])
         self.assertEqual(self.customer_ids("张三丰", self.advisor_b), [self.zhang.pk])
+        self.assertEqual(self.matches("8765", self.advisor_b), {("customer", self.zhang.pk): "phone"})
+        self.assertEqual(self.matches("zsf", self.advisor_b), {("customer", self.zhang.pk): "initials"})
+        self.assertEqual(self.customer_ids("lzs", self.advisor_b), [])  # 李张三 has no business at b
+
+    def test_home_and_linked_customers_come_newest_first_within_the_limit(self):
+        b = self.org["b"]
+        own = [customer(b, f"赵{i}", f"zhao{i}", "zq", f"1772222{i:04d}") for i in range(3)]
+        elsewhere = [customer(self.org["a"], f"钱{i}", f"qian{i}", "zq", f"1772223{i:04d}") for i in range(3)]
+        for c in elsewhere[:2]:
+            link(c, b)
+        everyone = sorted([c.pk for c in own + elsewhere[:2]], reverse=True)
+        self.assertEqual(self.customer_ids("zq", self.advisor_b), everyone)
+        self.assertEqual(self.customer_ids("1772", self.advisor_b), everyone)
+        user = User.objects.get(pk=self.advisor_b.pk)
+        self.assertEqual([h.id for h in search_everything(user=user, q="zq", limit=3).customers], everyone[:3])
+        self.assertEqual([h.id for h in search_everything(user=user, q="1772", limit=3).customers], everyone[:3])
+
+    def test_phones_follow_the_customer_to_a_new_home_point(self):
+        from aftersales.customers.services import customer_update
+
+        customer_update(user=self.hq, pk=self.li.pk, data={"home_point_id": self.org["b"].pk})
+        self.assertEqual(self.customer_ids("0000111", self.advisor_b), [self.li.pk])
+        self.assertEqual(self.customer_ids("0000111", self.advisor_a), [])
 
     def test_user_without_view_permission_is_refused(self):
         with self.assertRaises(PermissionDeniedError):
@@ -262,8 +292,9 @@ class SearchAPITests(SearchData):
 
     def test_query_count_of_a_search_request_is_pinned(self):
         headers = bearer(self.advisor_a)
-        # token (2: look-up, last use) + access rights (4) + customers + ids by phone + assets + phones shown
-        with self.assertNumQueries(10):
+        # token (2: look-up, last use) + access rights (4) + customers (2: at home, linked) + ids by phone (2)
+        # + assets + phones shown
+        with self.assertNumQueries(12):
             response = self.client.get(self.url, {"q": "1234"}, **headers)
         self.assertEqual(response.status_code, 200)
 

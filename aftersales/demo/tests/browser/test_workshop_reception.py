@@ -33,6 +33,7 @@ def draw(page, canvas):
     # the pad's script wires the canvas on DOMContentLoaded or after an HTMX swap; on a loaded machine the
     # canvas can be visible before that, and strokes drawn then are lost (the server answers "sign here")
     expect(canvas).to_have_attribute("data-ready", "1")
+    canvas.scroll_into_view_if_needed()  # the mouse draws at viewport coordinates: the pad must be in view
     box = canvas.bounding_box()
     x, y = box["x"], box["y"] + box["height"] * 0.6
     page.mouse.move(x + 20, y)

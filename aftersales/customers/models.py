@@ -110,7 +110,8 @@ class CustomerPhone(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=PhoneKind.choices, default=PhoneKind.MOBILE)
     is_primary = models.BooleanField(_("primary"), default=False)
     # A copy of the customer's home point, kept by the services (create, change of home point, merge), so
-    # that the search finds a dealer's phones in one index scan instead of probing every match.
+    # that the search reads only a dealer's matching phones (its index joins the number's trigram index in
+    # one bitmap scan) instead of probing every match in the country.
     home_point = models.ForeignKey(ServicePoint, on_delete=models.PROTECT, related_name="+", editable=False)
 
     class Meta:

@@ -174,7 +174,8 @@ def _newest_visible(point_ids, limit: int, narrow) -> list[Customer]:
 
 def _newest_phone_owners(point_ids, digits: str, limit: int) -> list[int]:
     """The newest customers a user of ``point_ids`` sees with a phone containing ``digits``; phones carry
-    their customer's home point, so the home point and the fragment meet in one index."""
+    their customer's home point, so PostgreSQL ANDs the home-point index with the fragment's trigram index
+    in one bitmap scan and reads only the point's matches."""
     matching = CustomerPhone.objects.filter(number__contains=digits).alias(_newest=F("customer_id") + 0)
     home = matching.filter(home_point_id__in=point_ids)
     linked = matching.filter(customer_id__in=_linked_ids(point_ids))

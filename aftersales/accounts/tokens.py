@@ -7,7 +7,9 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,16 +57,50 @@ def api_token_login(*, request, username: str, password: str, name: str = "") ->
     return api_token_issue(user=user, name=name or "api")
 
 
+def _cache_key(prefix: str) -> str:
+    return f"apitoken:{prefix}"
+
+
+def api_token_forget(prefixes) -> None:
+    """Drop cached tokens (signals.py calls it when a token or its user is saved or deleted)."""
+    keys = [_cache_key(prefix) for prefix in prefixes]
+    if keys:
+        cache.delete_many(keys)
+        # Again once the change is committed: a request that read the old row meanwhile may have
+        # cached it (what is left of that race lasts at most API_TOKEN_CACHE_SECONDS).
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _usable_token(prefix: str) -> ApiToken | None:
+    """The token with its user: from the cache (Redis in production) when it was read in the last
+    ``API_TOKEN_CACHE_SECONDS``, else from the database. Every save or delete of the token or its user
+    drops the cached copy (signals), so a revoked token or a deactivated user is refused on the next
+    request; revocation, expiry and the user's state are checked again below on every request."""
+    seconds = getattr(settings, "API_TOKEN_CACHE_SECONDS", 60)
+    if seconds:
+        token = cache.get(_cache_key(prefix))
+        if token is not None:
+            return token
+    token = ApiToken.objects.usable().select_related("user").filter(prefix=prefix).first()
+    if token is not None and seconds:
+        cache.set(_cache_key(prefix), token, seconds)
+    return token
+
+
 def api_token_authenticate(raw: str) -> User | None:
     if not raw.startswith(TOKEN_PREFIX) or "." not in raw:
         return None
     prefix = raw[len(TOKEN_PREFIX):].split(".", 1)[0]
-    token = ApiToken.objects.usable().select_related("user").filter(prefix=prefix).first()
-    if token is None or not hmac.compare_digest(token.key_hash, _hash(raw)) or not token.user.is_active:
-        return None
+    token = _usable_token(prefix)
     now = timezone.now()
+    if (token is None or token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now)
+            or not hmac.compare_digest(token.key_hash, _hash(raw)) or not token.user.is_active):
+        return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # coarse, to spare writes
+        token.last_used_at = now
+        if getattr(settings, "API_TOKEN_CACHE_SECONDS", 60):
+            cache.set(_cache_key(prefix), token, settings.API_TOKEN_CACHE_SECONDS)
     token.user.api_token = token
     return token.user
 

@@ -229,6 +229,9 @@ X_FRAME_OPTIONS = "DENY"
 # A user's roles are kept this long in the cache between requests (any change of memberships, roles or
 # the tree takes effect at once regardless; 0 reads them on every request).
 ACCESS_CACHE_SECONDS = int(env_str("ACCESS_CACHE_SECONDS", "300"))
+# An API token and its user are kept this long in the cache, so a request needs no query to know who
+# calls (saving or deleting the token or the user drops the copy at once; 0 reads them every time).
+API_TOKEN_CACHE_SECONDS = int(env_str("API_TOKEN_CACHE_SECONDS", "60"))
 
 # Lists show this many rows a page; the API's default limit.
 PAGE_SIZE = 25

@@ -25,3 +25,4 @@ LANGUAGE_CODE = "en"
 # Read roles on every request, so that the query counts the tests pin do not depend on the order in
 # which tests run; the cache itself is tested on its own (core/tests/test_access.py).
 ACCESS_CACHE_SECONDS = 0
+API_TOKEN_CACHE_SECONDS = 0  # likewise; the token cache is tested in accounts/tests/test_token_cache.py

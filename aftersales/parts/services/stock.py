@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, validation_error
 from aftersales.core.locks import holds_lock, mark_locked
 
@@ -79,7 +80,7 @@ def _move(stock: Stock, kind: str, quantity: Decimal, *, actor=None, line=None, 
 def stock_receive(*, stock: Stock | int, quantity, actor=None, reference: str = "", note: str = "",
                   unit_cost=None) -> StockMovement:
     """Goods in (delivery from the supplier or another point)."""
-    with transaction.atomic():
+    with command():
         row = _locked(stock)
         quantity = _positive(quantity)
         row.on_hand += quantity
@@ -89,7 +90,7 @@ def stock_receive(*, stock: Stock | int, quantity, actor=None, reference: str = 
 
 def stock_adjust(*, stock: Stock | int, counted, actor=None, reference: str = "", note: str = "") -> StockMovement:
     """A stock count: on hand becomes ``counted``; it cannot fall below what is reserved."""
-    with transaction.atomic():
+    with command():
         row = _locked(stock)
         counted = Decimal(counted)
         if counted < 0:
@@ -106,7 +107,7 @@ def stock_adjust(*, stock: Stock | int, counted, actor=None, reference: str = ""
 def stock_reserve(*, stock: Stock | int, quantity, actor=None, line=None, reference: str = "",
                   field: str = "quantity") -> StockMovement:
     """Promise ``quantity`` to a work order line; refused when fewer are available."""
-    with transaction.atomic():
+    with command():
         row = _locked(stock)
         quantity = _positive(quantity, field)
         if row.available < quantity:
@@ -118,7 +119,7 @@ def stock_reserve(*, stock: Stock | int, quantity, actor=None, line=None, refere
 def stock_release(*, stock: Stock | int, quantity, actor=None, line=None, reference: str = "",
                   note: str = "") -> StockMovement:
     """Give a reservation back (order cancelled, line declined or changed)."""
-    with transaction.atomic():
+    with command():
         row = _locked(stock)
         quantity = _positive(quantity)
         if quantity > row.reserved:
@@ -131,7 +132,7 @@ def stock_release(*, stock: Stock | int, quantity, actor=None, line=None, refere
 def stock_issue(*, stock: Stock | int, quantity, actor=None, line=None, reference: str = "",
                 from_reserved=ZERO, field: str = "quantity") -> StockMovement:
     """Hand parts to the job: ``from_reserved`` of them were reserved for it, the rest must be free."""
-    with transaction.atomic():
+    with command():
         row = _locked(stock)
         quantity = _positive(quantity, field)
         from_reserved = min(Decimal(from_reserved), quantity)
@@ -149,7 +150,7 @@ def stock_issue(*, stock: Stock | int, quantity, actor=None, line=None, referenc
 def stock_return(*, stock: Stock | int, quantity, actor=None, line=None, reference: str = "",
                  note: str = "") -> StockMovement:
     """Unused parts come back from the job to the shelf."""
-    with transaction.atomic():
+    with command():
         row = _locked(stock)
         quantity = _positive(quantity)
         row.on_hand += quantity

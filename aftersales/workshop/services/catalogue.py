@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import has_permission
 from aftersales.core.audit import record_change, snapshot
+from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aftersales.core.inputs import as_bool, as_choice, as_decimal, as_text, invalid
 from aftersales.core.models import AuditAction
@@ -73,7 +74,7 @@ def _locked(pk) -> LabourOperation:
 
 def labour_operation_create(*, user, data: dict[str, Any]) -> LabourOperation:
     _check(user, "add")
-    with transaction.atomic():
+    with command():
         operation = LabourOperation()
         _apply(operation, data or {}, creating=True)
         _save(operation)
@@ -84,7 +85,7 @@ def labour_operation_create(*, user, data: dict[str, Any]) -> LabourOperation:
 
 def labour_operation_update(*, user, pk, data: dict[str, Any]) -> LabourOperation:
     _check(user, "change")
-    with transaction.atomic():
+    with command():
         operation = _locked(pk)
         before = snapshot(operation)
         _apply(operation, data or {}, creating=False)
@@ -96,7 +97,7 @@ def labour_operation_update(*, user, pk, data: dict[str, Any]) -> LabourOperatio
 
 def labour_operation_delete(*, user, pk) -> None:
     _check(user, "delete")
-    with transaction.atomic():
+    with command():
         operation = _locked(pk)
         record_change(actor=user, instance=operation, action=AuditAction.DELETE, before=snapshot(operation),
                       after=None)

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import scope_for
+from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, PermissionDeniedError
 from aftersales.core.inputs import MAX_METER_VALUE, as_choice, as_date, as_id, as_int, as_text, invalid
 
@@ -63,7 +63,7 @@ def _summary(dispositions: dict[int, str]) -> str:
 
 def work_order_deliver(*, user, order_id: int, data: dict) -> WorkOrder:
     """Record the delivery and move the settled order to delivered."""
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id)
         if not scope_for(user, "workshop.deliver_workorder").covers(order.service_point_id):
             raise PermissionDeniedError()

@@ -12,12 +12,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.choices import PayType
+from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError
 from aftersales.core.inputs import as_choice, as_decimal, as_id, as_money, as_text, invalid
 from aftersales.core.models import AuditAction
@@ -213,7 +213,7 @@ def _locked_line(user, order_id, line_id, permission: str) -> tuple[WorkOrder, W
 
 
 def line_add(*, user, order_id, data: dict[str, Any]) -> WorkOrderLine:
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.add_workorderline")
         return line_insert(user=user, order=order, data=data)
 
@@ -222,7 +222,7 @@ def line_update(*, user, order_id, line_id, data: dict[str, Any]) -> WorkOrderLi
     """Change a line not yet approved: description, quantity, price (free lines), pay type, cause.
     Its kind, part and operation stay (remove the line and add another)."""
     data = dict(data or {})
-    with transaction.atomic():
+    with command():
         order, line = _locked_line(user, order_id, line_id, "workshop.change_workorderline")
         _check_editable(line, order)
         for fixed in ("kind", "part_id", "operation_id"):
@@ -238,7 +238,7 @@ def line_update(*, user, order_id, line_id, data: dict[str, Any]) -> WorkOrderLi
 
 
 def line_remove(*, user, order_id, line_id) -> WorkOrder:
-    with transaction.atomic():
+    with command():
         order, line = _locked_line(user, order_id, line_id, "workshop.delete_workorderline")
         _check_editable(line, order)
         record_change(actor=user, instance=line, action=AuditAction.DELETE, before=snapshot(line), after=None)

@@ -20,6 +20,7 @@ from aftersales.accounts.models import ServicePoint, User
 from aftersales.assets.models import Asset
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.choices import ServiceType
+from aftersales.core.commands import command
 from aftersales.core.errors import ApplicationError, ConflictError, NotFoundError
 from aftersales.core.inputs import as_choice, as_datetime, as_id, as_int, as_text, invalid
 from aftersales.core.models import AuditAction
@@ -187,7 +188,7 @@ def work_order_open(*, user, data: dict[str, Any]) -> WorkOrder:
     from .lines import line_insert
 
     data = dict(data or {})
-    with transaction.atomic():
+    with command():
         appointment = None
         if data.get("appointment_id") not in (None, ""):
             appointment = _appointment_for(user, data["appointment_id"])
@@ -269,7 +270,7 @@ def work_order_update(*, user, pk, data: dict[str, Any]) -> WorkOrder:
     from .lines import lines_recheck_warranty
 
     data = dict(data or {})
-    with transaction.atomic():
+    with command():
         order = locked_order(user, pk, "workshop.change_workorder")
         require_status(order, OPEN_STATUSES, _("A closed work order cannot be changed."))
         before = snapshot(order)
@@ -315,7 +316,7 @@ def _damage_spec(item: dict, prefix: str = "") -> tuple[str, str, str]:
 
 
 def work_order_damage_add(*, user, order_id, data: dict[str, Any]) -> WorkOrderDamage:
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.add_workorderdamage")
         require_status(order, OPEN_STATUSES, _("A closed work order cannot be changed."))
         if order.damages.count() >= MAX_DAMAGES:
@@ -328,7 +329,7 @@ def work_order_damage_add(*, user, order_id, data: dict[str, Any]) -> WorkOrderD
 
 
 def work_order_damage_remove(*, user, order_id, damage_id) -> None:
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.delete_workorderdamage")
         require_status(order, OPEN_STATUSES, _("A closed work order cannot be changed."))
         damage = order.damages.filter(pk=as_id(damage_id, "damage_id")).first() if _is_id(damage_id) else None
@@ -399,7 +400,7 @@ def _photo_save(*, order: WorkOrder, user, content: bytes, extension: str, capti
 
 def work_order_photo_add(*, user, order_id, image, caption: str = "", damage_id=None) -> WorkOrderPhoto:
     """Attach a photo (of the walk-around, or of one damage) to the order."""
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.add_workorderphoto")
         require_status(order, OPEN_STATUSES, _("A closed work order cannot be changed."))
         caption = as_text(caption, "caption", max_length=200)
@@ -414,7 +415,7 @@ def work_order_photo_add(*, user, order_id, image, caption: str = "", damage_id=
 
 
 def work_order_photo_remove(*, user, order_id, photo_id) -> None:
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.delete_workorderphoto")
         require_status(order, OPEN_STATUSES, _("A closed work order cannot be changed."))
         photo = order.photos.filter(pk=photo_id).first() if _is_id(photo_id) else None
@@ -445,7 +446,7 @@ def work_order_revise(*, user, order_id, note: str = "") -> WorkOrder:
     """Back from "awaiting approval" to reception to change the estimate; the pending estimate (and
     its link) is withdrawn, the lines stay for editing."""
     note = as_text(note, "note", max_length=500)
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.change_workorder")
         withdrawn = _withdraw_pending(order, user, kinds=["estimate"]) if order.status == S.AWAITING_APPROVAL else []
         return work_order_transition(user=user, order=order, name="revise", note=note,
@@ -455,7 +456,7 @@ def work_order_revise(*, user, order_id, note: str = "") -> WorkOrder:
 def work_order_cancel(*, user, order_id, reason) -> WorkOrder:
     """Cancel an order that has not gone into repair (reason required); reservations are released."""
     reason = as_text(reason, "reason", max_length=255, required=True)
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.cancel_workorder")
         if order.status in (S.RECEPTION, S.AWAITING_APPROVAL, S.APPROVED):
             withdrawn = _withdraw_pending(order, user)

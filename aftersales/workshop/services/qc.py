@@ -22,6 +22,7 @@ from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import ServicePoint
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.choices import ServiceType
+from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aftersales.core.inputs import as_bool, as_choice, as_id, as_text, invalid
 from aftersales.core.models import AuditAction
@@ -94,7 +95,7 @@ def _save(checklist: QcChecklist) -> None:
 
 
 def checklist_create(*, user, data: dict) -> QcChecklist:
-    with transaction.atomic():
+    with command():
         checklist = QcChecklist()
         _apply(checklist, data, user, "workshop.add_qcchecklist", creating=True)
         _save(checklist)
@@ -116,7 +117,7 @@ def _locked_checklist(user, pk, action: str) -> QcChecklist:
 
 
 def checklist_update(*, user, pk: int, data: dict) -> QcChecklist:
-    with transaction.atomic():
+    with command():
         checklist = _locked_checklist(user, pk, "change")
         before = snapshot(checklist)
         _apply(checklist, data, user, "workshop.change_qcchecklist", creating=False)
@@ -127,7 +128,7 @@ def checklist_update(*, user, pk: int, data: dict) -> QcChecklist:
 
 
 def checklist_delete(*, user, pk: int) -> None:
-    with transaction.atomic():
+    with command():
         checklist = _locked_checklist(user, pk, "delete")
         record_change(actor=user, instance=checklist, action=AuditAction.DELETE, before=snapshot(checklist),
                       after=None)
@@ -188,7 +189,7 @@ def _redo_lines(order: WorkOrder, raw: Any) -> list[WorkOrderLine]:
 
 def qc_inspect(*, user, order_id: int, results: Any, reasons: str = "", redo_line_ids: Any = None) -> QcInspection:
     """Record the inspection and move the order on: ``qc_pass`` to settlement or ``qc_fail`` back to repair."""
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id)
         if not scope_for(user, "workshop.inspect_workorder").covers(order.service_point_id):
             raise PermissionDeniedError()

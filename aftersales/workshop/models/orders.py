@@ -108,6 +108,23 @@ class WorkOrder(TimeStampedModel):
             models.Index(fields=["service_point", "-opened_at"], condition=Q(balance__gt=0), name="wo_point_balance_idx"),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._as_read = dict(zip(field_names, values, strict=True))  # for save_changes
+        return instance
+
+    def save_changes(self) -> None:
+        """Save only the columns that changed since the row was read (and ``updated_at``): the order has
+        some sixty columns, and a step changes two or three. A new or not-read instance is saved whole."""
+        as_read = getattr(self, "_as_read", None)
+        if self._state.adding or as_read is None:
+            self.save()
+            return
+        changed = [name for name, value in as_read.items() if getattr(self, name) != value]
+        self.save(update_fields=[*changed, "updated_at"])
+        as_read.update({name: getattr(self, name) for name in changed})
+
     def __str__(self) -> str:
         return self.number
 

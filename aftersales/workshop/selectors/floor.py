@@ -134,10 +134,23 @@ def job_detail(*, user, line_id, technician: User | None = None) -> WorkOrderLin
     if not _valid_id(line_id):
         raise NotFoundError()
     qs = WorkOrderLine.objects.restrict(user, "view").filter(pk=line_id, kind=LineKind.LABOUR)
-    line = _with_mine(qs, technician or user).first()
+    technician = technician or user
+    line = next(iter(_with_mine(qs, technician).select_related(None).select_related("work_order__asset")
+                     .only(*JOB_FIELDS).prefetch_related(None).prefetch_related(
+        Prefetch("assignments", queryset=JobAssignment.objects.select_related("technician")
+                 .only(*ASSIGNMENT_FIELDS).order_by("assigned_at", "id"))).order_by()), None)
     if line is None:
         raise NotFoundError()
     return line
+
+
+# What the API's job (the answer to assign, clock on and clock off) shows: the line, its order's
+# number, state and concerns, the vehicle's plate and model, and the assigned technicians' names.
+JOB_FIELDS = (*(f.name for f in WorkOrderLine._meta.concrete_fields), "work_order__number",
+              "work_order__status", "work_order__concerns", "work_order__asset__plate",
+              "work_order__asset__brand", "work_order__asset__model")
+ASSIGNMENT_FIELDS = (*(f.name for f in JobAssignment._meta.concrete_fields), "technician__username",
+                     "technician__first_name", "technician__last_name", "technician__display_name")
 
 
 def job_get(*, user, line_id) -> WorkOrderLine:

@@ -185,7 +185,10 @@ def work_order_api_detail(*, user, pk) -> WorkOrder:
     for line in order.lines.all():  # the guards look at a line's approval: the one read above
         if line.approval_id in approvals:
             line.approval = approvals[line.approval_id]
-    order.advisor = User.objects.filter(pk=order.advisor_id).first() if order.advisor_id else None
+    if order.advisor_id and order.advisor_id == getattr(user, "pk", None):
+        order.advisor = user  # the advisor asking about an order of theirs: not read again
+    else:
+        order.advisor = User.objects.filter(pk=order.advisor_id).first() if order.advisor_id else None
     return order
 
 

@@ -20,12 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aftersales.core.choices import PayType
+from aftersales.core.commands import command
 from aftersales.core.errors import ApplicationError, ConflictError, NotFoundError, validation_error
 from aftersales.core.inputs import as_choice, as_text, invalid
 from aftersales.core.tokens import new_link_token, token_hash
@@ -159,7 +160,7 @@ def estimate_submit(*, user, order_id, send_link: bool = False, note: str = "", 
     """Reception → estimate awaiting approval, with an ``Approval`` of the proposed lines (and a link
     to the customer when ``send_link``)."""
     note = as_text(note, "note", max_length=500)
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.change_workorder")
         lines = _open_lines(order, supplement=False) if order.status == S.RECEPTION else []
         errors = not_covered_warranty_lines(lines)
@@ -174,7 +175,7 @@ def estimate_submit(*, user, order_id, send_link: bool = False, note: str = "", 
 def supplement_submit(*, user, order_id, send_link: bool = False, note: str = "", base_url: str = "") -> Submitted:
     """Put the supplement lines found during the repair to the customer (the order's state stays)."""
     note = as_text(note, "note", max_length=500)
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.change_workorder")
         require_status(order, SUPPLEMENT_STATUSES,
                        _("Supplements are put to the customer while the order is approved or in repair."))
@@ -195,7 +196,7 @@ def supplement_submit(*, user, order_id, send_link: bool = False, note: str = ""
 
 def approval_send_link(*, user, order_id, approval_id, base_url: str = "") -> str:
     """A new link for a pending approval (the previous one stops working)."""
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.change_workorder")
         approval = _pending(order, approval_id)
         return _send_link(user=user, order=order, approval=approval, base_url=base_url)
@@ -213,6 +214,12 @@ def _pending(order: WorkOrder, approval_id) -> Approval:
     return approval
 
 
+def _approve_lines(lines) -> None:
+    """The approved lines go ahead; their jobs wait for a technician (one statement for both)."""
+    lines.update(status=LineStatus.APPROVED, job_status=Case(
+        When(kind=LineKind.LABOUR, then=Value(JobStatus.WAITING)), default=F("job_status")))
+
+
 def _decide(*, user, order: WorkOrder, approval: Approval, approve: bool, method: str, approver_name: str,
             signature: str, note: str, actor_label: str = "", client_ip: str | None = None,
             by_token: bool = False) -> Approval:
@@ -226,7 +233,8 @@ def _decide(*, user, order: WorkOrder, approval: Approval, approve: bool, method
     approval.note = note or approval.note
     approval.recorded_by = user if getattr(user, "is_authenticated", False) else None
     approval.client_address = client_ip
-    approval.save()
+    approval.save(update_fields=["status", "method", "approver_name", "signature", "decided_at", "note",
+                                 "recorded_by", "client_address"])
     lines = approval.lines.all()
     data = {"approval_id": approval.pk, "kind": approval.kind, "method": method, "approver_name": approver_name,
             "amount": str(approval.amount)}
@@ -234,8 +242,7 @@ def _decide(*, user, order: WorkOrder, approval: Approval, approve: bool, method
         data["client_ip"] = client_ip
     if approval.kind == ApprovalKind.ESTIMATE:
         if approve:
-            lines.update(status=LineStatus.APPROVED)
-            lines.filter(kind=LineKind.LABOUR).update(job_status=JobStatus.WAITING)
+            _approve_lines(lines)
             work_order_transition(user=user, order=order, name="approve", note=note, data=data,
                                   actor_label=actor_label, authorised_by_token=by_token)
         else:
@@ -243,8 +250,7 @@ def _decide(*, user, order: WorkOrder, approval: Approval, approve: bool, method
                                   actor_label=actor_label, authorised_by_token=by_token)
     else:
         if approve:
-            lines.update(status=LineStatus.APPROVED)
-            lines.filter(kind=LineKind.LABOUR).update(job_status=JobStatus.WAITING)
+            _approve_lines(lines)
             for line in lines.filter(kind=LineKind.PART, part__isnull=False).select_related("part"):
                 line.work_order = order
                 line_reserve(line=line, user=user)
@@ -271,7 +277,7 @@ def approval_decide(*, user, order_id, approval_id, data: dict[str, Any]) -> App
     signature = ""
     if method == ApprovalMethod.PHONE and not note:
         raise invalid("note", _("Note what the customer said on the phone."))
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id, "workshop.record_approval_workorder")
         approval = _pending(order, approval_id)
         if method == ApprovalMethod.SIGNATURE:
@@ -336,7 +342,7 @@ def approval_decide_by_link(*, token: str, decision, approver_name, signature=No
     if decision not in DECISIONS:
         raise invalid("decision", _("Choose approve or decline."))
     name = as_text(approver_name, "approver_name", max_length=100, required=True)
-    with transaction.atomic():
+    with command():
         found = approval_by_token(token)
         if found is None:
             raise link_refusal(LinkState.UNKNOWN)

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import User
 from aftersales.core.audit import record_change, snapshot
+from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aftersales.core.inputs import as_choice, as_datetime, as_id, as_text, invalid
 from aftersales.core.models import AuditAction
@@ -43,7 +44,7 @@ from aftersales.core.models import AuditAction
 from ..choices import JobStatus, LineKind, LineStatus, TimeEntryEnd, WorkOrderStatus
 from ..models import JobAssignment, TimeEntry, WorkOrder, WorkOrderEvent, WorkOrderLine
 from ..selectors.floor import CLOCKABLE_STATUSES, hours, open_entry_of
-from .transitions import locked_order, work_order_transition
+from .transitions import locked_order, locked_order_of_line, work_order_transition
 
 S = WorkOrderStatus
 MAX_TECHNICIANS = 20
@@ -81,13 +82,7 @@ def _require_job(line: WorkOrderLine) -> None:
 
 def _order_of_line(user, line_id, permission: str) -> tuple[WorkOrder, WorkOrderLine]:
     """Lock the order of a job (orders first, then lines: one lock order everywhere)."""
-    if not isinstance(line_id, int) or isinstance(line_id, bool) or not 0 < line_id < 2**63:
-        raise NotFoundError()
-    order_id = (WorkOrderLine.objects.restrict(user, "view").filter(pk=line_id)
-                .values_list("work_order_id", flat=True).first())
-    if order_id is None:
-        raise NotFoundError()
-    order = locked_order(user, order_id, permission)
+    order = locked_order_of_line(user, line_id, permission)
     return order, _job_of(order, line_id)
 
 
@@ -126,7 +121,7 @@ def _split(total: Decimal, parts: int) -> list[Decimal]:
 
 def job_assign(*, user, order_id: int, line_id: int, technician_ids: list) -> WorkOrderLine:
     """Assign technicians to a job (those already on it stay; the call is idempotent)."""
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id)
         _require_at(user, "workshop.dispatch_workorder", order)
         line = _job_of(order, line_id)
@@ -159,7 +154,7 @@ def job_assign(*, user, order_id: int, line_id: int, technician_ids: list) -> Wo
 
 
 def job_unassign(*, user, order_id: int, line_id: int, technician_id: int) -> None:
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id)
         _require_at(user, "workshop.dispatch_workorder", order)
         line = _job_of(order, line_id)
@@ -200,7 +195,7 @@ def _describe(line: WorkOrderLine) -> str:
 
 def job_clock_on(*, user, line_id: int, note: str = "") -> WorkOrderLine:
     note = as_text(note, "note", max_length=255)
-    with transaction.atomic():
+    with command():
         order, line = _order_of_line(user, line_id, "workshop.add_timeentry")
         _require_at(user, "workshop.add_timeentry", order)
         _require_job(line)
@@ -248,7 +243,7 @@ def _already_on(current: TimeEntry | None, line: WorkOrderLine) -> ConflictError
 def job_clock_off(*, user, line_id: int, reason: str, note: str = "") -> WorkOrderLine:
     reason = as_choice(reason, "reason", TimeEntryEnd)
     note = as_text(note, "note", max_length=255)
-    with transaction.atomic():
+    with command():
         order, line = _order_of_line(user, line_id, "workshop.add_timeentry")
         _require_at(user, "workshop.add_timeentry", order)
         entry = TimeEntry.objects.select_for_update().filter(line=line, technician=user, ended_at__isnull=True).first()
@@ -303,7 +298,7 @@ def _done_without_entry(user, order: WorkOrder, line: WorkOrderLine, reason: str
 
 def time_entry_correct(*, user, pk: int, data: dict) -> TimeEntry:
     """A foreman's correction of an entry (start, end, reason, note); audited, figures recomputed."""
-    with transaction.atomic():
+    with command():
         if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
             raise NotFoundError()
         found = TimeEntry.objects.restrict(user, "change").filter(pk=pk).values_list(

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import scope_for
 from aftersales.core.audit import record_change, snapshot
+from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aftersales.core.inputs import as_bool, as_choice, as_decimal, as_money, as_text, invalid
 from aftersales.core.models import AuditAction
@@ -146,14 +147,14 @@ def _discount(user, order: WorkOrder, *, amount: Any = None, percent: Any = None
 
 def discount_give(*, user, order_id: int, amount: Any = None, percent: Any = None, reason: Any = "") -> DiscountRequest:
     """Give a discount (applied at once within the user's limit) or ask a manager for it."""
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id)
         return _discount(user, order, amount=amount, percent=percent, reason=reason)
 
 
 def discount_decide(*, user, pk: int, approve: Any, note: Any = "") -> DiscountRequest:
     """A manager approves (the discount applies) or rejects a pending discount request."""
-    with transaction.atomic():
+    with command():
         if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
             raise NotFoundError()
         order_id = (DiscountRequest.objects.restrict(user, "view").filter(pk=pk)
@@ -187,7 +188,10 @@ def discount_decide(*, user, pk: int, approve: Any, note: Any = "") -> DiscountR
 
 # ---- payments -----------------------------------------------------------------------------------
 
-def _payment(user, order: WorkOrder, data: dict, field: str = "") -> Payment:
+def _payment(user, order: WorkOrder, data: dict, field: str = "", *, totals_current: bool = False) -> Payment:
+    """Take one payment. ``totals_current``: the caller has just recomputed the order's totals in this
+    transaction (settling with several payments), so the payment is taken off the balance in memory
+    instead of summing lines and payments again; the order is saved by the caller."""
     prefix = f"{field}." if field else ""
     _require_at(user, "workshop.add_payment", order)
     if order.status not in PAYABLE_STATUSES:
@@ -215,7 +219,14 @@ def _payment(user, order: WorkOrder, data: dict, field: str = "") -> Payment:
         work_order=order, payer=payer, method=method, amount=amount, received_by=user,
         reference=as_text(data.get("reference"), f"{prefix}reference", max_length=64),
         note=as_text(data.get("note"), f"{prefix}note", max_length=255))
-    order_recompute_totals(order)
+    if totals_current:
+        order.paid_total += amount
+        if payer == Payer.CUSTOMER:
+            order.balance -= amount
+        else:
+            order.insurer_balance -= amount
+    else:
+        order_recompute_totals(order)
     record_change(actor=user, instance=payment, action=AuditAction.CREATE, before=None, after=snapshot(payment))
     _event(order, "payment", user, note=f"{payment.get_method_display()} {amount}",
            data={"payment_id": payment.pk, "method": method, "amount": str(amount), "payer": payer,
@@ -226,7 +237,7 @@ def _payment(user, order: WorkOrder, data: dict, field: str = "") -> Payment:
 
 
 def payment_record(*, user, order_id: int, data: dict) -> Payment:
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id)
         return _payment(user, order, data)
 
@@ -237,14 +248,15 @@ def work_order_settle(*, user, order_id: int, discount: dict | None = None, paym
                       note: Any = "") -> WorkOrder:
     """Optionally a discount and payments, then ``settle`` — all in one transaction."""
     note = as_text(note, "note", max_length=500)
-    with transaction.atomic():
+    with command():
         order = locked_order(user, order_id)
         _require_at(user, "workshop.settle_workorder", order)
         if order.status != S.READY_FOR_SETTLEMENT:
             message = _("Order %(order)s is “%(state)s”, not ready for settlement.") % {
                 "order": order.number, "state": order.get_status_display()}
             raise ConflictError("invalid_state", message, {"status": [message]})
-        Customer.objects.select_for_update().filter(pk=order.customer_id).first()  # one credit check at a time
+        # one credit check at a time (the lock is what counts: no columns are read)
+        Customer.objects.select_for_update().filter(pk=order.customer_id).values_list("pk", flat=True).first()
         if discount:
             if not isinstance(discount, dict):
                 raise invalid("discount", _("Give the discount as an amount or a percentage."))
@@ -253,8 +265,10 @@ def work_order_settle(*, user, order_id: int, discount: dict | None = None, paym
         payments = payments or []
         if not isinstance(payments, list | tuple) or len(payments) > MAX_PAYMENTS:
             raise invalid("payments", _("Give at most %(n)d payments.") % {"n": MAX_PAYMENTS})
+        if payments:
+            order_recompute_totals(order, save=False)  # saved with the transition
         for i, data in enumerate(payments):
-            _payment(user, order, data, field=f"payments.{i}")
+            _payment(user, order, data, field=f"payments.{i}", totals_current=True)
         order = work_order_transition(user=user, order=order, name="settle", note=note,
                                       data={"balance": str(order.balance)})
     return order

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import scope_for
+from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from aftersales.core.locks import holds_lock, mark_locked
 
@@ -32,23 +33,45 @@ def register_effect(name: str, effect: Callable) -> None:
         effects.append(effect)
 
 
+def _valid_id(pk) -> bool:
+    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk < 2**63
+
+
+def _lockable(user, permission: str):
+    """The orders the user may act on with ``permission``, to be row-locked (or None: none at all)."""
+    scope = scope_for(user, permission)
+    if not scope.allowed:
+        return None
+    qs = WorkOrder.objects.select_for_update(of=("self",)).select_related("asset", "customer", "service_point")
+    return qs if scope.everything else qs.filter(service_point_id__in=scope.point_ids)
+
+
+def _one(qs, **lookup) -> WorkOrder | None:
+    if qs is None:
+        return None
+    try:
+        return qs.get(**lookup)
+    except WorkOrder.DoesNotExist:
+        return None
+
+
 def locked_order(user, pk, permission: str = "workshop.view_workorder") -> WorkOrder:
     """The order row-locked for the rest of the transaction, or 404 (also outside the user's points).
 
     One query: the row is looked for within the user's points and locked by the same statement (under
     READ COMMITTED the condition is checked again on the row as locked)."""
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
+    order = _one(_lockable(user, permission) if _valid_id(pk) else None, pk=pk)
+    if order is None:
         raise NotFoundError()
-    scope = scope_for(user, permission)
-    if not scope.allowed:
+    return mark_locked(order)
+
+
+def locked_order_of_line(user, line_id, permission: str) -> WorkOrder:
+    """The order of line ``line_id``, row-locked as ``locked_order`` does (the line is not locked: orders
+    are locked before their lines everywhere); 404 unless the user may see it and act on it there."""
+    order = _one(_lockable(user, permission) if _valid_id(line_id) else None, lines__id=line_id)
+    if order is None or not scope_for(user, "workshop.view_workorder").covers(order.service_point_id):
         raise NotFoundError()
-    qs = WorkOrder.objects.select_for_update(of=("self",)).select_related("asset", "customer", "service_point")
-    if not scope.everything:
-        qs = qs.filter(service_point_id__in=scope.point_ids)
-    try:
-        order = qs.get(pk=pk)
-    except WorkOrder.DoesNotExist:
-        raise NotFoundError() from None
     return mark_locked(order)
 
 
@@ -76,7 +99,7 @@ def work_order_transition(*, user, order: WorkOrder | int, to: str | None = None
     ``authorised_by_token``: the customer acts through an approval link (no user); the caller has
     checked the token, which stands in for the permission.
     """
-    with transaction.atomic():
+    with command():
         pk = order if isinstance(order, int) else order.pk
         if authorised_by_token:
             order = WorkOrder.objects.select_for_update(of=("self",)).select_related(
@@ -99,7 +122,7 @@ def work_order_transition(*, user, order: WorkOrder | int, to: str | None = None
         _stamp(order, transition, note)
         for effect in _EFFECTS.get(transition.name, []):
             effect(order=order, user=user, data=data or {})
-        order.save()
+        order.save_changes()
         WorkOrderEvent.objects.create(
             work_order=order, kind=transition.name, from_status=source, to_status=transition.target,
             actor=user if getattr(user, "is_authenticated", False) else None, actor_label=actor_label[:100],

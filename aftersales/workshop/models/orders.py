@@ -116,14 +116,22 @@ class WorkOrder(TimeStampedModel):
 
     def save_changes(self) -> None:
         """Save only the columns that changed since the row was read (and ``updated_at``): the order has
-        some sixty columns, and a step changes two or three. A new or not-read instance is saved whole."""
+        some sixty columns, and a step changes two or three. A column left out of the read (``only``)
+        and set since counts as changed. A new or not-read instance is saved whole. (The order has no
+        JSON column; a value changed in place there would not be seen.)"""
         as_read = getattr(self, "_as_read", None)
         if self._state.adding or as_read is None:
             self.save()
             return
-        changed = [name for name, value in as_read.items() if getattr(self, name) != value]
+        changed = []
+        for field in self._meta.concrete_fields:
+            name = field.attname
+            if field.primary_key or name not in self.__dict__:
+                continue  # still deferred: neither read nor set
+            if name not in as_read or self.__dict__[name] != as_read[name]:
+                changed.append(name)
         self.save(update_fields=[*changed, "updated_at"])
-        as_read.update({name: getattr(self, name) for name in changed})
+        as_read.update({name: self.__dict__[name] for name in changed})
 
     def __str__(self) -> str:
         return self.number

@@ -51,3 +51,14 @@ def test_an_instance_not_read_from_the_database_is_saved_whole():
         order.save_changes()
     assert '"concerns"' in _update_sql(captured)
     assert WorkOrder.objects.get(pk=made.pk).diagnosis == "whole"
+
+
+def test_a_column_left_out_of_the_read_and_set_since_is_written():
+    made = factories.work_order(factories.org()["a"])
+    order = WorkOrder.objects.only("id", "status", "updated_at").get(pk=made.pk)
+    order.diagnosis = "set on a deferred column"
+    with CaptureQueriesContext(connection) as captured:
+        order.save_changes()
+    sql = _update_sql(captured)
+    assert '"diagnosis"' in sql and '"concerns"' not in sql
+    assert WorkOrder.objects.get(pk=made.pk).diagnosis == "set on a deferred column"

@@ -148,6 +148,12 @@ def as_choice(value: Any, field: str, choices, *, required: bool = True, default
     return value
 
 
+def is_row_id(value: Any) -> bool:
+    """Whether ``value`` can be a row id (a path parameter, before it is looked up): an int, not a bool,
+    within a bigint."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 def as_id(value: Any, field: str, *, required: bool = True) -> int | None:
     """A row id; anything that cannot be one (text, bool, beyond a bigint) is refused."""
     return as_int(value, field, required=required, minimum=1, maximum=2**63 - 1)

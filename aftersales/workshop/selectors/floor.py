@@ -27,6 +27,7 @@ from django.utils import timezone
 from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import ServicePoint, User
 from aftersales.core.errors import NotFoundError
+from aftersales.core.inputs import is_row_id
 
 from ..choices import (
     BILLED_STATUSES,
@@ -51,16 +52,11 @@ S = WorkOrderStatus
 HOUR = Decimal(3600)
 CENT_HOURS = Decimal("0.01")
 CLOCKABLE_STATUSES = (S.APPROVED, S.IN_REPAIR)
-MAX_ID = 2**63 - 1
 
 
 def hours(seconds: int | None) -> Decimal:
     """Seconds as hours with two decimals (half up)."""
     return (Decimal(seconds or 0) / HOUR).quantize(CENT_HOURS, rounding=ROUND_HALF_UP)
-
-
-def _valid_id(pk) -> bool:
-    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= MAX_ID
 
 
 def _points(user, permission: str) -> tuple[bool, frozenset[int]]:
@@ -131,7 +127,7 @@ def job_list(*, user, technician: User | None = None, include_done_today: bool =
 
 
 def job_detail(*, user, line_id, technician: User | None = None) -> WorkOrderLine:
-    if not _valid_id(line_id):
+    if not is_row_id(line_id):
         raise NotFoundError()
     qs = WorkOrderLine.objects.restrict(user, "view").filter(pk=line_id, kind=LineKind.LABOUR)
     technician = technician or user
@@ -154,7 +150,7 @@ ASSIGNMENT_FIELDS = (*(f.name for f in JobAssignment._meta.concrete_fields), "te
 
 
 def job_get(*, user, line_id) -> WorkOrderLine:
-    if not _valid_id(line_id):
+    if not is_row_id(line_id):
         raise NotFoundError()
     line = (WorkOrderLine.objects.restrict(user, "view").filter(pk=line_id, kind=LineKind.LABOUR)
             .select_related("work_order").first())
@@ -188,7 +184,7 @@ def time_entry_list(*, user, technician_id: int | None = None, line_id: int | No
 
 
 def time_entry_get(*, user, pk, action: str = "view") -> TimeEntry:
-    if not _valid_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     entry = (TimeEntry.objects.restrict(user, action).select_related("technician", "line__work_order")
              .filter(pk=pk).first())
@@ -212,7 +208,7 @@ def checklist_list(*, user, service_type: str = "", service_point_id: int | None
 
 
 def checklist_get(*, user, pk, action: str = "view") -> QcChecklist:
-    if not _valid_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     checklist = QcChecklist.objects.restrict(user, action).select_related("service_point").filter(pk=pk).first()
     if checklist is None:
@@ -249,7 +245,7 @@ def inspection_list(*, user, order_id) -> QuerySet[QcInspection]:
 # ---- orders, money and credit ------------------------------------------------------------------
 
 def order_get(*, user, pk) -> WorkOrder:
-    if not _valid_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     order = (WorkOrder.objects.restrict(user, "view").select_related("customer", "asset", "service_point")
              .filter(pk=pk).first())
@@ -301,7 +297,7 @@ def discount_request_list(*, user, status: str = DiscountStatus.PENDING,
 
 
 def discount_request_get(*, user, pk) -> DiscountRequest:
-    if not _valid_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     row = (DiscountRequest.objects.restrict(user, "view")
            .select_related("work_order__customer", "requested_by", "decided_by").filter(pk=pk).first())

@@ -17,7 +17,7 @@ from aftersales.appointments.choices import AppointmentStatus
 from aftersales.core.api import decode_cursor, encode_cursor
 from aftersales.core.choices import PayType
 from aftersales.core.errors import ApplicationError, NotFoundError
-from aftersales.core.inputs import as_date, as_datetime
+from aftersales.core.inputs import as_date, as_datetime, is_row_id
 
 from ..choices import OPEN_STATUSES, ApprovalStatus, OperationCategory, WorkOrderStatus
 from ..models import (
@@ -35,11 +35,6 @@ BOARD_COLUMNS = [S.RECEPTION, S.AWAITING_APPROVAL, S.APPROVED, S.IN_REPAIR, S.QU
 BOARD_DONE = (S.SETTLED, S.DELIVERED)
 BOARD_CARDS_PER_COLUMN = 60
 _PEOPLE = ("username", "first_name", "last_name", "display_name")
-MAX_ID = 2**63 - 1
-
-
-def _valid_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def mask_name(name: str) -> str:
@@ -73,9 +68,9 @@ def work_order_list(*, user, status: str = "", point_id=None, advisor_id=None, d
         qs = qs.filter(status=status)
     elif status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
-    if _valid_id(point_id):
+    if is_row_id(point_id):
         qs = qs.filter(service_point_id=point_id)
-    if _valid_id(advisor_id):
+    if is_row_id(advisor_id):
         qs = qs.filter(advisor_id=advisor_id)
     start = as_date(date_from, "date_from")
     end = as_date(date_to, "date_to")
@@ -104,7 +99,7 @@ def keyset_by_opened(qs: QuerySet[WorkOrder], *, limit: int, cursor: str | None)
     if cursor:
         data = decode_cursor(cursor)
         last_id, last_at = data.get("k"), data.get("t")
-        if not _valid_id(last_id) or not isinstance(last_at, str):
+        if not is_row_id(last_id) or not isinstance(last_at, str):
             raise ApplicationError("invalid", _("Bad cursor."), {"cursor": [_("This cursor is not valid.")]},
                                    status=422)
         try:
@@ -121,7 +116,7 @@ def keyset_by_opened(qs: QuerySet[WorkOrder], *, limit: int, cursor: str | None)
 
 
 def work_order_get(*, user, pk, action: str = "view") -> WorkOrder:
-    if not _valid_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     order = (WorkOrder.objects.restrict(user, action)
              .select_related("asset", "customer", "advisor", "service_point", "appointment", "meter_reading")
@@ -134,7 +129,7 @@ def work_order_get(*, user, pk, action: str = "view") -> WorkOrder:
 def work_order_detail(*, user, pk) -> WorkOrder:
     """The order with everything its page shows, in a fixed number of queries (the API's detail:
     ``work_order_api_detail``)."""
-    if not _valid_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     # the lines' approvals without their signature image (shown once, with the approval itself)
     lines = (WorkOrderLine.objects.select_related("operation", "part", "approval").defer("approval__signature")
@@ -169,7 +164,7 @@ def work_order_api_detail(*, user, pk) -> WorkOrder:
     """The order as the API's detail shows it (also the answer to every command on it): the API names
     operations, parts and users by id, so the lines and approvals are read without their joins and
     the point, customer and asset with only the columns of their labels."""
-    if not _valid_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     qs = (WorkOrder.objects.restrict(user, "view").select_related("asset", "customer", "service_point")
           .only(*(f.name for f in WorkOrder._meta.concrete_fields), *API_RELATED_FIELDS)
@@ -365,7 +360,7 @@ def day_board(*, user, point_id=None, day=None, advisor_id=None, points=None) ->
     points = list(workshop_points(user)) if points is None else points
     point = None
     if point_id not in (None, ""):
-        if not _valid_id(point_id):
+        if not is_row_id(point_id):
             raise ApplicationError("invalid", _("Unknown service point."), {"point_id": [_("Unknown service point.")]},
                                    status=422)
         point = next((p for p in points if p.pk == point_id), None)
@@ -377,7 +372,7 @@ def day_board(*, user, point_id=None, day=None, advisor_id=None, points=None) ->
     if point is not None:
         orders = orders.filter(service_point=point)
         appointments = appointments.filter(service_point=point)
-    if _valid_id(advisor_id):
+    if is_row_id(advisor_id):
         orders = orders.filter(advisor_id=advisor_id)
         appointments = appointments.filter(advisor_id=advisor_id)
     else:
@@ -450,7 +445,7 @@ def labour_operation_list(*, user, q: str = "", category: str = "", active: bool
 
 
 def labour_operation_get(*, user, pk, action: str = "view") -> LabourOperation:
-    if not _valid_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     operation = LabourOperation.objects.restrict(user, action).filter(pk=pk).first()
     if operation is None:

@@ -22,7 +22,7 @@ from aftersales.core.audit import record_change, snapshot
 from aftersales.core.choices import ServiceType
 from aftersales.core.commands import command
 from aftersales.core.errors import ApplicationError, ConflictError, NotFoundError
-from aftersales.core.inputs import as_choice, as_datetime, as_id, as_int, as_text, invalid
+from aftersales.core.inputs import as_choice, as_datetime, as_id, as_int, as_text, invalid, is_row_id
 from aftersales.core.models import AuditAction
 from aftersales.core.sequences import next_number
 from aftersales.core.tokens import new_link_token
@@ -332,15 +332,11 @@ def work_order_damage_remove(*, user, order_id, damage_id) -> None:
     with command():
         order = locked_order(user, order_id, "workshop.delete_workorderdamage")
         require_status(order, OPEN_STATUSES, _("A closed work order cannot be changed."))
-        damage = order.damages.filter(pk=as_id(damage_id, "damage_id")).first() if _is_id(damage_id) else None
+        damage = order.damages.filter(pk=as_id(damage_id, "damage_id")).first() if is_row_id(damage_id) else None
         if damage is None:
             raise NotFoundError()
         record_change(actor=user, instance=damage, action=AuditAction.DELETE, before=snapshot(damage), after=None)
         damage.delete()
-
-
-def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
 def photo_check(upload, field: str = "image") -> tuple[bytes, str]:
@@ -418,7 +414,7 @@ def work_order_photo_remove(*, user, order_id, photo_id) -> None:
     with command():
         order = locked_order(user, order_id, "workshop.delete_workorderphoto")
         require_status(order, OPEN_STATUSES, _("A closed work order cannot be changed."))
-        photo = order.photos.filter(pk=photo_id).first() if _is_id(photo_id) else None
+        photo = order.photos.filter(pk=photo_id).first() if is_row_id(photo_id) else None
         if photo is None:
             raise NotFoundError()
         record_change(actor=user, instance=photo, action=AuditAction.DELETE, before=_photo_snapshot(photo), after=None)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.access import scope_for
 from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aftersales.core.inputs import is_row_id
 from aftersales.core.locks import holds_lock, mark_locked
 
 from ..choices import BILLED_STATUSES, WorkOrderStatus
@@ -31,10 +32,6 @@ def register_effect(name: str, effect: Callable) -> None:
     effects = _EFFECTS.setdefault(name, [])
     if effect not in effects:
         effects.append(effect)
-
-
-def _valid_id(pk) -> bool:
-    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk < 2**63
 
 
 def _lockable(user, permission: str):
@@ -60,7 +57,7 @@ def locked_order(user, pk, permission: str = "workshop.view_workorder") -> WorkO
 
     One query: the row is looked for within the user's points and locked by the same statement (under
     READ COMMITTED the condition is checked again on the row as locked)."""
-    order = _one(_lockable(user, permission) if _valid_id(pk) else None, pk=pk)
+    order = _one(_lockable(user, permission) if is_row_id(pk) else None, pk=pk)
     if order is None:
         raise NotFoundError()
     return mark_locked(order)
@@ -69,7 +66,7 @@ def locked_order(user, pk, permission: str = "workshop.view_workorder") -> WorkO
 def locked_order_of_line(user, line_id, permission: str) -> WorkOrder:
     """The order of line ``line_id``, row-locked as ``locked_order`` does (the line is not locked: orders
     are locked before their lines everywhere); 404 unless the user may see it and act on it there."""
-    order = _one(_lockable(user, permission) if _valid_id(line_id) else None, lines__id=line_id)
+    order = _one(_lockable(user, permission) if is_row_id(line_id) else None, lines__id=line_id)
     if order is None or not scope_for(user, "workshop.view_workorder").covers(order.service_point_id):
         raise NotFoundError()
     return mark_locked(order)

@@ -211,7 +211,7 @@ NOTIFICATION_CHANNELS: dict[str, str] = {}
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
+        {"BACKEND": "aftersales.core.cache.SharedClientRedisCache", "LOCATION": env_str("REDIS_URL", "")}
         if env_str("REDIS_URL", "")
         # Embedded default: a file cache, shared by the web workers and the Celery worker
         # (import progress is read by one process and written by another).

@@ -1,12 +1,13 @@
 """What a user may do, and where.
 
 A user's memberships (role @ service point) are read once per request and kept on the user object.
-Between requests they are also kept in the cache (Redis in production), keyed by a version that any
-change of a membership, a role's permissions or the service-point tree moves on (``signals.py``), so
-a change takes effect on the next request while an unchanged user costs one cache read instead of
-four queries. For a permission such as ``customers.view_customer`` the scope is: everything, when a
-role with "all points" scope grants it (HQ, information centre) or the user is a superuser;
-otherwise the service points where a granting role is held, together with every point below them.
+Between requests they are also kept in the cache (Redis in production) with the version they were read
+at; any change of a membership, a role's permissions or the service-point tree moves the version on
+(``signals.py``), so a change takes effect on the next request while an unchanged user costs one cache
+round trip (the version and the user's entry together) instead of four queries. For a permission such
+as ``customers.view_customer`` the scope is: everything, when a role with "all points" scope grants it
+(HQ, information centre) or the user is a superuser; otherwise the service points where a granting
+role is held, together with every point below them.
 """
 
 from __future__ import annotations
@@ -72,14 +73,18 @@ def _load(user) -> _AccessCache:
         return loaded
     # date_joined tells apart two users that had the same id in turn (test databases reuse ids).
     joined = user.date_joined.timestamp() if getattr(user, "date_joined", None) else 0
-    key = f"access:{access_version()}:{user.pk}:{joined}"
-    stored = cache.get(key)
-    if stored is not None:
-        grants, subtree = stored
-        loaded = _AccessCache(grants=grants, subtree=subtree)
+    key = f"access:{user.pk}:{joined}"
+    # One round trip for the version and the user's entry; the entry holds the version it was read at.
+    found = cache.get_many([_VERSION_KEY, key])
+    version = found.get(_VERSION_KEY)
+    if version is None:
+        version = access_version()
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        loaded = _AccessCache(grants=stored[1], subtree=stored[2])
     else:
         loaded = _read(user)
-        cache.set(key, (loaded.grants, loaded.subtree), seconds)
+        cache.set(key, (version, loaded.grants, loaded.subtree), seconds)
     user._access_cache = loaded
     return loaded
 

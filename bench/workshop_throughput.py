@@ -51,6 +51,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for(port: int, server: subprocess.Popen, seconds: float = 180) -> None:
+    """Until the server answers /healthz (or SystemExit when it died or never answered)."""
+    deadline = time.perf_counter() + seconds
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        if time.perf_counter() > deadline or server.poll() is not None:
+            raise SystemExit("gunicorn did not start")
+        time.sleep(0.5)
+
+
 def prepare(clients: int) -> list[dict]:
     """Per client: a dealer, its staff's tokens, vehicles with their last reading, a labour operation, a part."""
     from django.db.models import Max
@@ -225,17 +241,7 @@ def main(argv: list[str] | None = None) -> dict:
          "--workers", str(args.workers), "--preload", "--timeout", "120", "--log-level", "warning"],
         cwd=ROOT, env=env)
     try:
-        deadline = time.perf_counter() + 180
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                if time.perf_counter() > deadline or server.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.5)
+        _wait_for(port, server)
         now = time.perf_counter()
         count_from, stop_at = now + args.warmup, now + args.warmup + args.seconds
         clients = [Client(port=port, setup=s, stop_at=stop_at, count_from=count_from, seed=i)

@@ -8,11 +8,11 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from aftersales.core.api import ERRORS, Page, keyset_page, require
+from aftersales.core.inputs import MAX_ROW_ID
 
 from . import selectors, services
 from .ics import invitation_ics
 from .schemas import (
-    MAX_ID,
     AppointmentDetailOut,
     AppointmentIn,
     AppointmentOut,
@@ -49,11 +49,11 @@ def _payload(data: Schema) -> dict:
 
 
 class AppointmentFilters(Schema):
-    service_point_id: int | None = Field(None, ge=1, le=MAX_ID)
+    service_point_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
     status: str = ""
     service_type: str = ""
-    customer_id: int | None = Field(None, ge=1, le=MAX_ID)
-    advisor_id: int | None = Field(None, ge=1, le=MAX_ID)
+    customer_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
+    advisor_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
     date_from: date | None = None
     date_to: date | None = None
     q: str = Field("", max_length=100)
@@ -81,7 +81,7 @@ def appointment_create(request, data: AppointmentIn):
 
 
 class RecommendationFilters(Schema):
-    service_point_id: int = Field(..., ge=1, le=MAX_ID)
+    service_point_id: int = Field(..., ge=1, le=MAX_ROW_ID)
     duration_minutes: int = Field(60, ge=5, le=720)
     from_date: date | None = None
 
@@ -168,7 +168,7 @@ def public_invite(request, token: str):
 
 
 class SlotFilters(Schema):
-    service_point_id: int = Field(..., ge=1, le=MAX_ID)
+    service_point_id: int = Field(..., ge=1, le=MAX_ROW_ID)
     date: date
 
 
@@ -191,7 +191,7 @@ def appointment_slots(request, filters: Query[SlotFilters]):
 # ---- capacity, holidays, overrides ------------------------------------------------------------------
 
 class PointFilter(Schema):
-    service_point_id: int = Field(..., ge=1, le=MAX_ID)
+    service_point_id: int = Field(..., ge=1, le=MAX_ROW_ID)
 
 
 @router.get("/appointment-capacity", response={200: CapacityOut, **ERRORS}, summary="A point's capacity plan")
@@ -210,7 +210,7 @@ def capacity_update(request, service_point_id: int, data: CapacityIn):
 
 
 class HolidayFilters(Schema):
-    service_point_id: int | None = Field(None, ge=1, le=MAX_ID)
+    service_point_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
     year: int | None = Field(None, ge=1900, le=9000)
     limit: int = 100
     cursor: str | None = None
@@ -251,7 +251,7 @@ def holiday_delete(request, pk: int):
 
 
 class OverrideFilters(Schema):
-    service_point_id: int | None = Field(None, ge=1, le=MAX_ID)
+    service_point_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
     date_from: date | None = None
     limit: int = 100
     cursor: str | None = None

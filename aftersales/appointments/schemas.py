@@ -7,12 +7,12 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from aftersales.core.choices import ServiceType
+from aftersales.core.inputs import MAX_ROW_ID
 
 from .choices import AppointmentChannel
 
-MAX_ID = 2**63 - 1
-Id = Field(..., ge=1, le=MAX_ID)
-OptId = Field(None, ge=1, le=MAX_ID)
+Id = Field(..., ge=1, le=MAX_ROW_ID)
+OptId = Field(None, ge=1, le=MAX_ROW_ID)
 
 
 def _money(value) -> str | None:
@@ -22,11 +22,11 @@ def _money(value) -> str | None:
 class AppointmentIn(Schema):
     service_point_id: int = Id
     customer_id: int = Id
-    asset_id: int | None = Field(None, ge=1, le=MAX_ID, description="A vehicle or product of the customer.")
+    asset_id: int | None = Field(None, ge=1, le=MAX_ROW_ID, description="A vehicle or product of the customer.")
     service_type: ServiceType
     channel: AppointmentChannel = AppointmentChannel.PHONE
     concerns: str = Field("", max_length=5000)
-    advisor_id: int | None = Field(None, ge=1, le=MAX_ID, description="Default: you.")
+    advisor_id: int | None = Field(None, ge=1, le=MAX_ROW_ID, description="Default: you.")
     starts_at: datetime = Field(description="The start of a slot; naive times are Asia/Shanghai.")
     estimated_minutes: int = Field(60, ge=5, le=720)
     estimated_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
@@ -213,7 +213,7 @@ class CapacityOut(Schema):
 
 
 class HolidayIn(Schema):
-    service_point_id: int | None = Field(None, ge=1, le=MAX_ID, description="Empty: company-wide (head office).")
+    service_point_id: int | None = Field(None, ge=1, le=MAX_ROW_ID, description="Empty: company-wide (head office).")
     date: Date
     name: str = Field(min_length=1, max_length=100)
 

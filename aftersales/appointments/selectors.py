@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import ServicePoint
 from aftersales.core.errors import NotFoundError
-from aftersales.core.inputs import as_date, as_id, as_int, invalid
+from aftersales.core.inputs import as_date, as_id, as_int, invalid, is_row_id
 from aftersales.core.tokens import token_hash
 
 from . import capacity as cap
@@ -23,13 +23,12 @@ from .models import Appointment, AppointmentEvent, CapacityOverride, CapacityPla
 from .services.capacity import day_plans, local_day_bounds, plan_of
 from .states import OPEN_STATES
 
-MAX_ID = 2**63 - 1
 HISTORY_DAYS = 400
 HORIZON = 14
 
 
 def _pk(value) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_ID:
+    if not is_row_id(value):
         raise NotFoundError()
     return value
 

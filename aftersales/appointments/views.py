@@ -18,6 +18,7 @@ from aftersales.accounts.models import User
 from aftersales.assets.models import Asset
 from aftersales.core.errors import ApplicationError
 from aftersales.core.exports import excel_response
+from aftersales.core.inputs import is_row_id
 from aftersales.core.ui import OffsetPage, add_errors_to_form, page_number, ui_permission_required
 from aftersales.customers.models import Customer
 
@@ -36,7 +37,7 @@ def _int(value) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 < number < 2**63 else None
+    return number if is_row_id(number) else None
 
 
 def _date(value) -> dt.date | None:

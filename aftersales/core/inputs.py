@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from aftersales.core.errors import validation_error
 
 MAX_METER_VALUE = 99_999_999
+MAX_ROW_ID = 2**63 - 1  # a database bigint; larger numbers are bad input, not a crash
 
 
 def invalid(field: str, reason: str):
@@ -151,9 +152,9 @@ def as_choice(value: Any, field: str, choices, *, required: bool = True, default
 def is_row_id(value: Any) -> bool:
     """Whether ``value`` can be a row id (a path parameter, before it is looked up): an int, not a bool,
     within a bigint."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ROW_ID
 
 
 def as_id(value: Any, field: str, *, required: bool = True) -> int | None:
     """A row id; anything that cannot be one (text, bool, beyond a bigint) is refused."""
-    return as_int(value, field, required=required, minimum=1, maximum=2**63 - 1)
+    return as_int(value, field, required=required, minimum=1, maximum=MAX_ROW_ID)

@@ -7,11 +7,11 @@ from datetime import datetime
 from ninja import Field, Query, Router, Schema
 
 from aftersales.core.api import ERRORS, Page, keyset_page, require
+from aftersales.core.inputs import MAX_ROW_ID
 
 from . import selectors
 
 router = Router(tags=["crm"])
-MAX_ID = 2**63 - 1
 
 
 class NotificationOut(Schema):
@@ -48,8 +48,8 @@ def _out(user, row) -> dict:
 class NotificationFilters(Schema):
     kind: str = Field("", max_length=64)
     status: str = ""
-    customer_id: int | None = Field(None, ge=1, le=MAX_ID)
-    service_point_id: int | None = Field(None, ge=1, le=MAX_ID)
+    customer_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
+    service_point_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
     limit: int = 50
     cursor: str | None = None
 

@@ -6,12 +6,11 @@ from django.db.models import QuerySet
 
 from aftersales.accounts.access import sees_personal_data
 from aftersales.core.errors import NotFoundError
+from aftersales.core.inputs import is_row_id
 from aftersales.core.masking import mask_email, mask_phone
 
 from .choices import NotificationStatus
 from .models import Notification
-
-MAX_ID = 2**63 - 1
 
 
 def notification_list(*, user, kind: str = "", status: str = "", customer_id=None,
@@ -30,7 +29,7 @@ def notification_list(*, user, kind: str = "", status: str = "", customer_id=Non
 
 
 def notification_get(*, user, pk) -> Notification:
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_ID:
+    if not is_row_id(pk):
         raise NotFoundError()
     row = (Notification.objects.restrict(user, "view").select_related("customer", "service_point", "created_by")
            .filter(pk=pk).first())

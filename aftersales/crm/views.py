@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from aftersales.core.exports import excel_response
+from aftersales.core.inputs import is_row_id
 from aftersales.core.ui import OffsetPage, page_number, ui_permission_required
 
 from . import selectors
@@ -17,7 +18,7 @@ def _int(value) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if 0 < number < 2**63 else None
+    return number if is_row_id(number) else None
 
 
 @ui_permission_required("crm.view_notification")

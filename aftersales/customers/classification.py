@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.access import scope_for
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.errors import NotFoundError, PermissionDeniedError, validation_error
+from aftersales.core.inputs import is_row_id
 from aftersales.core.validation import clean_text_fields
 
 from .choices import CLASS_ORDER, ClassDimension, CreditRating, FollowUpPriority
 from .models import ClassificationRule, Customer
-from .selectors import is_record_id
 from .transactions import customer_transaction_status_refresh
 
 RULE_FIELDS = ("dimension", "result", "description", "max_recency_days", "min_visits", "min_spend",
@@ -105,7 +105,7 @@ def customers_classify_all(*, user=None, refresh: bool = True) -> dict:
 
 def customer_classify(*, user, pk: int) -> Customer:
     with transaction.atomic():
-        if not is_record_id(pk):
+        if not is_row_id(pk):
             raise NotFoundError()
         customer = Customer.objects.restrict(user, "classify").select_for_update().filter(pk=pk).first()
         if customer is None:
@@ -233,7 +233,7 @@ def classification_rule_create(*, user, data: dict) -> ClassificationRule:
 def classification_rule_update(*, user, pk: int, data: dict) -> ClassificationRule:
     _require_hq(user, "change")
     with transaction.atomic():
-        if not is_record_id(pk):
+        if not is_row_id(pk):
             raise NotFoundError()
         rule = ClassificationRule.objects.restrict(user, "change").select_for_update().filter(pk=pk).first()
         if rule is None:
@@ -253,7 +253,7 @@ def classification_rule_update(*, user, pk: int, data: dict) -> ClassificationRu
 def classification_rule_delete(*, user, pk: int) -> None:
     _require_hq(user, "delete")
     with transaction.atomic():
-        if not is_record_id(pk):
+        if not is_row_id(pk):
             raise NotFoundError()
         rule = ClassificationRule.objects.restrict(user, "delete").select_for_update().filter(pk=pk).first()
         if rule is None:

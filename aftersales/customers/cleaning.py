@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from aftersales.core.errors import validation_error
+from aftersales.core.inputs import MAX_ROW_ID
 from aftersales.core.money import to_money
 
 from .choices import Channel, CreditRating, CustomerKind, IdType, PhoneKind, Segment
@@ -44,7 +45,6 @@ MAX_CREDIT = Decimal("999999999999.99")
 WECHAT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{5,19}$")
 HOURS = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)\s*[-~～–—至]\s*([01]?\d|2[0-4])[:：]([0-5]\d)$")
 POSTCODE = re.compile(r"^\d{6}$")
-MAX_ID = 2**63 - 1
 
 
 @dataclass
@@ -125,7 +125,7 @@ def _scalar(out: Cleaned, name: str, value) -> Any:
     if value in (None, ""):
         return None
     number = _int(value)
-    if number is None or not 0 < number <= MAX_ID:
+    if number is None or not 0 < number <= MAX_ROW_ID:
         out.error(name, _("Enter the id of a record."))
         return None
     return number

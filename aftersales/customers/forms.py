@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.core.inputs import MAX_ROW_ID
 from aftersales.core.ui import BootstrapFormMixin
 
 from .choices import (
@@ -47,7 +48,7 @@ class CustomerForm(BootstrapFormMixin, forms.Form):
     credit_limit = forms.DecimalField(label=_("credit limit"), min_value=0, max_digits=14, decimal_places=2,
                                       initial=0)
     payment_term_days = forms.IntegerField(label=_("payment terms (days)"), min_value=0, max_value=365, initial=0)
-    referred_by = forms.IntegerField(label=_("referred by (archive no.)"), min_value=1, max_value=2**63 - 1,
+    referred_by = forms.IntegerField(label=_("referred by (archive no.)"), min_value=1, max_value=MAX_ROW_ID,
                                      required=False)
     notes = forms.CharField(label=_("notes"), max_length=5000, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
@@ -127,7 +128,7 @@ class CustomerFilterForm(forms.Form):
 
 
 class MergeForm(BootstrapFormMixin, forms.Form):
-    source_id = forms.IntegerField(label=_("Duplicate archive no."), min_value=1, max_value=2**63 - 1,
+    source_id = forms.IntegerField(label=_("Duplicate archive no."), min_value=1, max_value=MAX_ROW_ID,
                                    help_text=_("Its phones, addresses, assets and history move to this archive; "
                                                "it is then closed."))
     confirm = forms.BooleanField(label=_("I have checked that both archives are the same customer"))

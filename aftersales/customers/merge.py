@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.audit import record_change
 from aftersales.core.errors import NotFoundError, validation_error
+from aftersales.core.inputs import is_row_id
 
 from .models import Customer, CustomerPhone, CustomerPointLink
-from .selectors import is_record_id
 from .transactions import customer_transaction_status_refresh
 
 # Blank fields of the target that the source may fill.
@@ -61,9 +61,9 @@ def customer_merge(*, user, source_id: int, target_id: int) -> Customer:
     if source_id == target_id:
         raise validation_error(_("Choose two different archives."),
                                {"source_id": [_("An archive cannot be merged into itself.")]})
-    if not is_record_id(target_id):
+    if not is_row_id(target_id):
         raise NotFoundError()
-    if not is_record_id(source_id):
+    if not is_row_id(source_id):
         raise validation_error(_("Unknown customer."), {"source_id": [_("Unknown customer.")]})
     with transaction.atomic():
         visible = Customer.objects.restrict(user, "merge").select_for_update()

@@ -4,6 +4,8 @@ from typing import Annotated, Literal
 
 from ninja import Field, Path, Schema
 
+from aftersales.core.inputs import MAX_ROW_ID
+
 from .choices import (
     Channel,
     ClassDimension,
@@ -15,9 +17,8 @@ from .choices import (
     Segment,
 )
 
-MAX_ID = 2**63 - 1  # a database bigint; larger numbers are bad input, not a crash
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+RecordId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 class PhoneIn(Schema):

@@ -9,14 +9,13 @@ from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import ServicePoint
 from aftersales.core.audit import history_for
 from aftersales.core.errors import NotFoundError, validation_error
+from aftersales.core.inputs import is_row_id
 
 from .choices import AbcClass, Segment, ValueTier
 from .duplicates import DuplicateMatch, find_duplicate_archives
 from .idnumbers import normalise_id_number
 from .models import ClassificationRule, Customer, CustomerAddress, CustomerPhone
 from .phones import normalise_phone
-
-MAX_ID = 2**63 - 1
 
 # ordering parameter → ORDER BY; the default (-id) is the one paged by keyset.
 ORDERINGS = {
@@ -82,18 +81,13 @@ def customer_list(*, user, q: str = "", segment: str = "", abc_class: str = "", 
     if value_tier:
         qs = qs.filter(value_tier=value_tier)
     if home_point_id:
-        qs = qs.filter(home_point_id=home_point_id) if is_record_id(home_point_id) else qs.none()
+        qs = qs.filter(home_point_id=home_point_id) if is_row_id(home_point_id) else qs.none()
     qs = _search(qs, q)
     return qs.order_by(*ORDERINGS[ordering])
 
 
-def is_record_id(pk) -> bool:
-    """Whether ``pk`` can be an id at all (a bigint); anything else is answered as not found."""
-    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= MAX_ID
-
-
 def customer_get(*, user, pk: int, action: str = "view") -> Customer:
-    if not is_record_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     customer = (Customer.objects.restrict(user, action)
                 .select_related("home_point", "referred_by", "merged_into")
@@ -110,7 +104,7 @@ def customer_referrals(*, user, customer: Customer) -> QuerySet[Customer]:
 
 
 def customer_visible(*, user, pk: int) -> bool:
-    return is_record_id(pk) and Customer.objects.restrict(user, "view").filter(pk=pk).exists()
+    return is_row_id(pk) and Customer.objects.restrict(user, "view").filter(pk=pk).exists()
 
 
 def history_for_customer(customer: Customer, *, limit: int = 200) -> list:
@@ -142,7 +136,7 @@ def customer_find_duplicates(*, user, phones: list[str], id_number: str = "",
             except ValueError:
                 continue
     return find_duplicate_archives(user=user, phones=numbers, id_number=number,
-                                   exclude_id=exclude_id if is_record_id(exclude_id) else None)
+                                   exclude_id=exclude_id if is_row_id(exclude_id) else None)
 
 
 def classification_rule_list(*, user, dimension: str = "") -> QuerySet[ClassificationRule]:
@@ -153,7 +147,7 @@ def classification_rule_list(*, user, dimension: str = "") -> QuerySet[Classific
 
 
 def classification_rule_get(*, user, pk: int, action: str = "view") -> ClassificationRule:
-    if not is_record_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     rule = ClassificationRule.objects.restrict(user, action).filter(pk=pk).first()
     if rule is None:

@@ -13,13 +13,13 @@ from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import ServicePoint
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.errors import ApplicationError, NotFoundError, PermissionDeniedError, validation_error
+from aftersales.core.inputs import is_row_id
 
 from .choices import CustomerKind
 from .cleaning import Cleaned, clean_customer_input
 from .duplicates import DuplicateMatch, find_duplicate_archives
 from .models import Customer, CustomerAddress, CustomerPhone, CustomerPointLink
 from .pinyin import name_search_keys
-from .selectors import is_record_id
 
 EDITABLE = (
     "kind", "name", "contact_person", "gender", "birthday", "id_type", "id_number", "wechat", "email", "segment",
@@ -144,7 +144,7 @@ def _current_values(customer: Customer) -> dict:
 def customer_update(*, user, pk: int, data: dict, allow_duplicate: bool = False) -> Customer:
     """Change the given fields; ``phones`` and ``addresses``, when given, replace the old lists."""
     with transaction.atomic():
-        if not is_record_id(pk):
+        if not is_row_id(pk):
             raise NotFoundError()
         customer = Customer.objects.restrict(user, "change").select_for_update().filter(pk=pk).first()
         if customer is None:
@@ -204,7 +204,7 @@ def _dependants(customer: Customer) -> list[str]:
 
 def customer_delete(*, user, pk: int) -> None:
     with transaction.atomic():
-        if not is_record_id(pk):
+        if not is_row_id(pk):
             raise NotFoundError()
         customer = Customer.objects.restrict(user, "delete").select_for_update().filter(pk=pk).first()
         if customer is None:

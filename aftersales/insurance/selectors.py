@@ -11,12 +11,12 @@ from aftersales.assets.choices import CoverageKind
 from aftersales.assets.models import Coverage
 from aftersales.core.choices import ServiceType
 from aftersales.core.errors import NotFoundError
+from aftersales.core.inputs import is_row_id
 from aftersales.workshop.choices import WorkOrderStatus
 from aftersales.workshop.models import WorkOrder
 
 from .choices import OPEN_CLAIM_STATUSES, ClaimStatus
 from .models import InsuranceClaim, InsuranceClaimDocument, InsuranceClaimEvent
-from .services.transitions import valid_pk
 
 LIST_RELATED = ("work_order", "work_order__customer", "work_order__asset", "work_order__service_point")
 
@@ -37,12 +37,12 @@ def claim_list(*, user, status: str = "", insurer: str = "", accident_from: dt.d
     if accident_to:
         qs = qs.filter(accident_date__lte=accident_to)
     if work_order_id is not None:
-        qs = qs.filter(work_order_id=work_order_id) if valid_pk(work_order_id) else qs.none()
+        qs = qs.filter(work_order_id=work_order_id) if is_row_id(work_order_id) else qs.none()
     return qs
 
 
 def claim_get(*, user, pk, action: str = "view") -> InsuranceClaim:
-    if not valid_pk(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     claim = (InsuranceClaim.objects.restrict(user, action).select_related(*LIST_RELATED, "coverage", "payment")
              .prefetch_related(Prefetch("documents", queryset=InsuranceClaimDocument.objects.order_by("id")))
@@ -65,7 +65,7 @@ def claim_insurers(*, user) -> list[str]:
 
 def order_for_new_claim(*, user, pk) -> WorkOrder:
     """An accident work order at a point where the user may start claims, or 404."""
-    if not valid_pk(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     scope = scope_for(user, "insurance.add_insuranceclaim")
     qs = WorkOrder.objects.select_related("asset", "customer", "service_point")

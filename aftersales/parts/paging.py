@@ -7,8 +7,7 @@ from django.db.models import QuerySet
 
 from aftersales.core.api import decode_cursor, keyset_page
 from aftersales.core.errors import ApplicationError
-
-MAX_ID = 2**63 - 1
+from aftersales.core.inputs import is_row_id
 
 
 def _bad() -> ApplicationError:
@@ -21,7 +20,7 @@ def checked_page(qs: QuerySet, *, limit: int, cursor: str | None, ordering: str 
             raise _bad()
         key = decode_cursor(cursor).get("k")
         if ordering.lstrip("-") == "id":
-            if not isinstance(key, int) or isinstance(key, bool) or not 0 < key <= MAX_ID:
+            if not is_row_id(key):
                 raise _bad()
         elif not isinstance(key, str) or "\x00" in key or len(key) > 100:
             raise _bad()

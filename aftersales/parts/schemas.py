@@ -3,9 +3,10 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from aftersales.core.inputs import MAX_ROW_ID
+
 from .choices import PartCategory, PartUnit
 
-MAX_ID = 2**63 - 1
 MONEY = {"ge": 0, "le": Decimal("999999999999.99"), "decimal_places": 2}
 QUANTITY = {"ge": 0, "le": Decimal("999999.99"), "decimal_places": 2}
 
@@ -65,8 +66,8 @@ class PartDetailOut(PartOut):
 
 
 class StockIn(Schema):
-    part_id: int = Field(ge=1, le=MAX_ID)
-    service_point_id: int = Field(ge=1, le=MAX_ID)
+    part_id: int = Field(ge=1, le=MAX_ROW_ID)
+    service_point_id: int = Field(ge=1, le=MAX_ROW_ID)
     reorder_point: Decimal = Field(Decimal("0"), **QUANTITY)
     bin_location: str = Field("", max_length=32)
 

@@ -7,15 +7,10 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import scope_for
 from aftersales.core.errors import NotFoundError
+from aftersales.core.inputs import is_row_id
 
 from .choices import PartCategory
 from .models import Part, Stock, StockMovement
-
-MAX_ID = 2**63 - 1
-
-
-def is_id(pk) -> bool:
-    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= MAX_ID
 
 
 def _clean(text: str, length: int = 100) -> str:
@@ -39,7 +34,7 @@ def part_list(*, user, q: str = "", category: str = "", wear_part: bool | None =
 
 
 def part_get(*, user, pk, action: str = "view") -> Part:
-    part = Part.objects.restrict(user, action).filter(pk=pk).first() if is_id(pk) else None
+    part = Part.objects.restrict(user, action).filter(pk=pk).first() if is_row_id(pk) else None
     if part is None:
         raise NotFoundError()
     return part
@@ -55,9 +50,9 @@ def stock_list(*, user, point_id: int | None = None, category: str = "", below_r
                q: str = "", part_id: int | None = None) -> QuerySet[Stock]:
     qs = Stock.objects.restrict(user, "view").select_related("part", "service_point")
     if point_id is not None:
-        qs = qs.filter(service_point_id=point_id) if is_id(point_id) else qs.none()
+        qs = qs.filter(service_point_id=point_id) if is_row_id(point_id) else qs.none()
     if part_id is not None:
-        qs = qs.filter(part_id=part_id) if is_id(part_id) else qs.none()
+        qs = qs.filter(part_id=part_id) if is_row_id(part_id) else qs.none()
     if category in PartCategory.values:
         qs = qs.filter(part__category=category)
     if below_reorder is True:
@@ -72,7 +67,7 @@ def stock_list(*, user, point_id: int | None = None, category: str = "", below_r
 
 def stock_get(*, user, pk, action: str = "view") -> Stock:
     row = None
-    if is_id(pk):
+    if is_row_id(pk):
         row = Stock.objects.restrict(user, action).select_related("part", "service_point").filter(pk=pk).first()
     if row is None:
         raise NotFoundError()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from aftersales.accounts.access import has_permission, scope_for
 from aftersales.core.audit import history_for
 from aftersales.core.errors import ApplicationError, NotFoundError
+from aftersales.core.inputs import is_row_id
 from aftersales.core.ui import OffsetPage, add_errors_to_form, page_number, ui_permission_required
 
 from . import selectors, services
@@ -27,7 +28,7 @@ def _int_or_none(value) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         return None
-    return number if selectors.is_id(number) else None
+    return number if is_row_id(number) else None
 
 
 @ui_permission_required("parts.view_stock")

@@ -4,11 +4,10 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from aftersales.core.choices import PayType
+from aftersales.core.inputs import MAX_ROW_ID
 from aftersales.workshop.choices import LineCause, LineKind
 
 from .choices import ExclusionEffect, ExclusionKind, ExclusionScope
-
-MAX_ID = 2**63 - 1
 
 
 class ExclusionIn(Schema):
@@ -46,15 +45,15 @@ class ExclusionOut(Schema):
 
 
 class CheckIn(Schema):
-    asset_id: int = Field(ge=1, le=MAX_ID)
+    asset_id: int = Field(ge=1, le=MAX_ROW_ID)
     on_date: date | None = Field(None, description="Default: today.")
     mileage: int | None = Field(None, ge=0, le=99_999_999, description="The reading on that day (km or hours); "
                                                                       "empty: unknown, limits not checked.")
     kind: LineKind = LineKind.LABOUR
     pay_type: PayType
     cause: LineCause = LineCause.FAULT
-    part_id: int | None = Field(None, ge=1, le=MAX_ID)
-    operation_id: int | None = Field(None, ge=1, le=MAX_ID)
+    part_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
+    operation_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
     hours: Decimal | None = Field(None, ge=0, le=Decimal("9999.99"), decimal_places=2,
                                   description="Labour hours; default: the operation's standard hours.")
 

@@ -7,18 +7,12 @@ from django.utils.translation import gettext as _
 
 from aftersales.assets.models import Asset
 from aftersales.core.errors import NotFoundError
-from aftersales.core.inputs import as_id, invalid
+from aftersales.core.inputs import as_id, invalid, is_row_id
 from aftersales.parts.models import Part
 from aftersales.workshop.models import LabourOperation
 
 from .choices import ExclusionKind
 from .models import WarrantyExclusion
-
-MAX_ID = 2**63 - 1
-
-
-def _is_id(pk) -> bool:
-    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk <= MAX_ID
 
 
 def exclusion_list(*, user, kind: str = "", active: bool | None = None, brand: str = "",
@@ -38,7 +32,7 @@ def exclusion_list(*, user, kind: str = "", active: bool | None = None, brand: s
 
 
 def exclusion_get(*, user, pk, action: str = "view") -> WarrantyExclusion:
-    if not _is_id(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     rule = WarrantyExclusion.objects.restrict(user, action).filter(pk=pk).first()
     if rule is None:

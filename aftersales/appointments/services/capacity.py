@@ -16,13 +16,11 @@ from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import ServicePoint
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.errors import NotFoundError, PermissionDeniedError
-from aftersales.core.inputs import as_date, as_decimal, as_id, as_int, as_text, invalid
+from aftersales.core.inputs import as_date, as_decimal, as_id, as_int, as_text, invalid, is_row_id
 from aftersales.core.models import AuditAction
 
 from .. import capacity as cap
 from ..models import CapacityOverride, CapacityPlan, Holiday
-
-MAX_ID = 2**63 - 1
 
 
 def point_for(user, point_id, permission: str, field: str = "service_point_id") -> ServicePoint:
@@ -152,7 +150,7 @@ def _holiday_point(user, value, permission: str) -> ServicePoint | None:
 
 
 def _locked_holiday(user, pk, permission: str) -> Holiday:
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_ID:
+    if not is_row_id(pk):
         raise NotFoundError()
     holiday = Holiday.objects.select_for_update().filter(pk=pk).first()
     if holiday is None or not (holiday.service_point_id is None
@@ -203,7 +201,7 @@ def holiday_delete(*, user, pk: int) -> None:
 
 
 def _locked_override(user, pk, permission: str) -> CapacityOverride:
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_ID:
+    if not is_row_id(pk):
         raise NotFoundError()
     row = CapacityOverride.objects.select_for_update().filter(pk=pk).first()
     if row is None or not scope_for(user, "appointments.view_capacityoverride").covers(row.service_point_id):

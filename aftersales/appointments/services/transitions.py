@@ -8,18 +8,17 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import scope_for
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aftersales.core.inputs import is_row_id
 
 from ..choices import AppointmentStatus
 from ..models import Appointment, AppointmentEvent
 from ..states import transition_between
 
-MAX_ID = 2**63 - 1
-
 
 def locked_appointment(user, pk, permissions: tuple[str, ...] = ("appointments.view_appointment",)) -> Appointment:
     """The appointment row-locked for the rest of the transaction, or 404 (also when none of
     ``permissions`` reaches its service point, so existence does not leak)."""
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_ID:
+    if not is_row_id(pk):
         raise NotFoundError()
     appointment = Appointment.objects.select_for_update(of=("self",)).select_related(
         "service_point", "customer", "asset").filter(pk=pk).first()

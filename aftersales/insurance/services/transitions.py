@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.accounts.access import scope_for
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aftersales.core.inputs import as_text, invalid
+from aftersales.core.inputs import as_text, invalid, is_row_id
 
 from ..choices import ClaimStatus
 from ..models import InsuranceClaim, InsuranceClaimEvent
@@ -40,13 +40,9 @@ def jsonable(data: dict) -> dict:
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-def valid_pk(pk) -> bool:
-    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk < 2**63
-
-
 def locked_claim(user, pk, permission: str = "insurance.view_insuranceclaim") -> InsuranceClaim:
     """The claim row-locked for the rest of the transaction, or 404 (also outside the user's points)."""
-    if not valid_pk(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     scope = scope_for(user, permission)
     qs = InsuranceClaim.objects.all()

@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aftersales.core.inputs import as_bool, as_choice, as_money, as_text
+from aftersales.core.inputs import as_bool, as_choice, as_money, as_text, is_row_id
 from aftersales.core.models import AuditAction
 
 from ..choices import PartCategory, PartUnit
 from ..models import Part, Stock, StockMovement
 
-MAX_ID = 2**63 - 1
 TEXT = {"name": 120, "brand": 50}
 
 
@@ -66,7 +65,7 @@ def _save(part: Part) -> None:
 
 
 def _locked(user, pk, action: str) -> Part:
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_ID:
+    if not is_row_id(pk):
         raise NotFoundError()
     if not Part.objects.restrict(user, action).filter(pk=pk).exists():
         raise NotFoundError()

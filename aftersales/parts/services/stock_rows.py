@@ -18,7 +18,7 @@ from aftersales.accounts.access import scope_for
 from aftersales.accounts.models import ServicePoint
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aftersales.core.inputs import as_decimal, as_id, as_money, as_text, invalid
+from aftersales.core.inputs import as_decimal, as_id, as_money, as_text, invalid, is_row_id
 from aftersales.core.models import AuditAction
 
 from ..choices import PartUnit
@@ -26,7 +26,6 @@ from ..models import Part, Stock, StockMovement
 from ..quantities import qty
 from .stock import stock_adjust, stock_receive
 
-MAX_ID = 2**63 - 1
 MAX_QUANTITY = Decimal("999999.99")  # one delivery or count
 MAX_ON_HAND = Decimal("9999999999.99")  # the column
 WHOLE_UNITS = (PartUnit.PIECE, PartUnit.SET)
@@ -74,7 +73,7 @@ def _quantity(value, field: str, part: Part, *, minimum: Decimal) -> Decimal:
 
 def _row_in_scope(user, pk, permission: str) -> Stock:
     """The stock row, where the user holds ``permission`` at its point; otherwise 404."""
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_ID:
+    if not is_row_id(pk):
         raise NotFoundError()
     point_id = Stock.objects.filter(pk=pk).values_list("service_point_id", flat=True).first()
     if point_id is None or not scope_for(user, permission).covers(point_id):

@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aftersales.core.inputs import as_bool, as_choice, as_decimal, as_text, invalid
+from aftersales.core.inputs import as_bool, as_choice, as_decimal, as_text, invalid, is_row_id
 from aftersales.core.models import AuditAction
 
 from ..choices import FLAG_KINDS, ExclusionEffect, ExclusionKind, ExclusionScope
 from ..models import VALUE_CHOICES, WarrantyExclusion
 
-MAX_ID = 2**63 - 1
 MAX_HOURS = Decimal("999.99")
 
 
@@ -78,7 +77,7 @@ def _save(rule: WarrantyExclusion) -> None:
 
 
 def _locked(user, pk, action: str) -> WarrantyExclusion:
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_ID:
+    if not is_row_id(pk):
         raise NotFoundError()
     if not WarrantyExclusion.objects.restrict(user, action).filter(pk=pk).exists():
         raise NotFoundError()

@@ -21,6 +21,7 @@ from aftersales.accounts.access import scope_for, sees_personal_data
 from aftersales.assets.choices import AssetKind
 from aftersales.core.choices import PayType
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
+from aftersales.core.inputs import is_row_id
 from aftersales.core.masking import mask_phone
 from aftersales.core.money import to_money
 
@@ -53,15 +54,11 @@ _SIGNATURE = re.compile(r"^data:image/png;base64,[A-Za-z0-9+/]+={0,2}$")
 MAX_SIGNATURE_CHARS = 2_000_000
 
 
-def _valid_pk(pk) -> bool:
-    return isinstance(pk, int) and not isinstance(pk, bool) and 0 < pk < 2**63
-
-
 # ---- the order and what may be printed ----------------------------------------------------------
 
 def document_order_get(*, user, pk) -> WorkOrder:
     """The order with its point, customer, asset and advisor; 404 when it is not at the user's points."""
-    if not _valid_pk(pk):
+    if not is_row_id(pk):
         raise NotFoundError()
     order = (WorkOrder.objects.restrict(user, "view")
              .select_related("service_point", "customer", "asset", "advisor").filter(pk=pk).first())

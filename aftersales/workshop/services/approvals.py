@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from aftersales.core.choices import PayType
 from aftersales.core.commands import command
 from aftersales.core.errors import ApplicationError, ConflictError, NotFoundError, validation_error
-from aftersales.core.inputs import as_choice, as_text, invalid
+from aftersales.core.inputs import as_choice, as_text, invalid, is_row_id
 from aftersales.core.tokens import new_link_token, token_hash
 
 from ..choices import (
@@ -203,7 +203,7 @@ def approval_send_link(*, user, order_id, approval_id, base_url: str = "") -> st
 
 
 def _pending(order: WorkOrder, approval_id) -> Approval:
-    if not isinstance(approval_id, int) or isinstance(approval_id, bool) or not 0 < approval_id < 2**63:
+    if not is_row_id(approval_id):
         raise NotFoundError()
     approval = order.approvals.select_for_update(of=("self",)).filter(pk=approval_id).first()
     if approval is None:

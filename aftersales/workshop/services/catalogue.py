@@ -17,7 +17,7 @@ from aftersales.accounts.access import has_permission
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aftersales.core.inputs import as_bool, as_choice, as_decimal, as_text, invalid
+from aftersales.core.inputs import as_bool, as_choice, as_decimal, as_text, invalid, is_row_id
 from aftersales.core.models import AuditAction
 
 from ..choices import OperationCategory
@@ -64,7 +64,7 @@ def _check(user, action: str) -> None:
 
 
 def _locked(pk) -> LabourOperation:
-    if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
+    if not is_row_id(pk):
         raise NotFoundError()
     operation = LabourOperation.objects.select_for_update().filter(pk=pk).first()
     if operation is None:

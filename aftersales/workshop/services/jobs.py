@@ -38,7 +38,7 @@ from aftersales.accounts.models import User
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aftersales.core.inputs import as_choice, as_datetime, as_id, as_text, invalid
+from aftersales.core.inputs import as_choice, as_datetime, as_id, as_text, invalid, is_row_id
 from aftersales.core.models import AuditAction
 
 from ..choices import JobStatus, LineKind, LineStatus, TimeEntryEnd, WorkOrderStatus
@@ -62,7 +62,7 @@ def _require_at(user, permission: str, order: WorkOrder) -> None:
 
 def _job_of(order: WorkOrder, line_id, *, lock: bool = True) -> WorkOrderLine:
     """The order's labour line ``line_id`` (404 when it is not one of the order's lines)."""
-    if not isinstance(line_id, int) or isinstance(line_id, bool) or not 0 < line_id < 2**63:
+    if not is_row_id(line_id):
         raise NotFoundError()
     qs = WorkOrderLine.objects.filter(pk=line_id, work_order=order)
     if lock:
@@ -158,7 +158,7 @@ def job_unassign(*, user, order_id: int, line_id: int, technician_id: int) -> No
         order = locked_order(user, order_id)
         _require_at(user, "workshop.dispatch_workorder", order)
         line = _job_of(order, line_id)
-        if not isinstance(technician_id, int) or isinstance(technician_id, bool) or not 0 < technician_id < 2**63:
+        if not is_row_id(technician_id):
             raise NotFoundError()
         assignment = JobAssignment.objects.filter(line=line, technician_id=technician_id).select_related(
             "technician").first()
@@ -299,7 +299,7 @@ def _done_without_entry(user, order: WorkOrder, line: WorkOrderLine, reason: str
 def time_entry_correct(*, user, pk: int, data: dict) -> TimeEntry:
     """A foreman's correction of an entry (start, end, reason, note); audited, figures recomputed."""
     with command():
-        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
+        if not is_row_id(pk):
             raise NotFoundError()
         found = TimeEntry.objects.restrict(user, "change").filter(pk=pk).values_list(
             "line__work_order_id", flat=True).first()

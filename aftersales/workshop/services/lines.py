@@ -19,7 +19,7 @@ from aftersales.core.audit import record_change, snapshot
 from aftersales.core.choices import PayType
 from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError
-from aftersales.core.inputs import as_choice, as_decimal, as_id, as_money, as_text, invalid
+from aftersales.core.inputs import as_choice, as_decimal, as_id, as_money, as_text, invalid, is_row_id
 from aftersales.core.models import AuditAction
 from aftersales.core.money import to_money
 from aftersales.parts.models import Part
@@ -203,7 +203,7 @@ def line_insert(*, user, order: WorkOrder, data: dict[str, Any], field_prefix: s
 
 def _locked_line(user, order_id, line_id, permission: str) -> tuple[WorkOrder, WorkOrderLine]:
     order = locked_order(user, order_id, permission)
-    if not isinstance(line_id, int) or isinstance(line_id, bool) or not 0 < line_id < 2**63:
+    if not is_row_id(line_id):
         raise NotFoundError()
     line = (order.lines.select_related("operation", "part", "approval").select_for_update(of=("self",))
             .filter(pk=line_id).first())

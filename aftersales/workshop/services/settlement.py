@@ -34,7 +34,7 @@ from aftersales.accounts.access import scope_for
 from aftersales.core.audit import record_change, snapshot
 from aftersales.core.commands import command
 from aftersales.core.errors import ConflictError, NotFoundError, PermissionDeniedError
-from aftersales.core.inputs import as_bool, as_choice, as_decimal, as_money, as_text, invalid
+from aftersales.core.inputs import as_bool, as_choice, as_decimal, as_money, as_text, invalid, is_row_id
 from aftersales.core.models import AuditAction
 from aftersales.core.money import to_money
 from aftersales.customers.models import Customer
@@ -155,7 +155,7 @@ def discount_give(*, user, order_id: int, amount: Any = None, percent: Any = Non
 def discount_decide(*, user, pk: int, approve: Any, note: Any = "") -> DiscountRequest:
     """A manager approves (the discount applies) or rejects a pending discount request."""
     with command():
-        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
+        if not is_row_id(pk):
             raise NotFoundError()
         order_id = (DiscountRequest.objects.restrict(user, "view").filter(pk=pk)
                     .values_list("work_order_id", flat=True).first())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aftersales.core.errors import ApplicationError, NotFoundError
+from aftersales.core.inputs import is_row_id
 from aftersales.core.ui import add_errors_to_form, ui_permission_required
 from aftersales.parts.models import Part
 
@@ -48,7 +49,7 @@ def _parts_for(post) -> list[Part]:
         part_id = int(post.get("part") or 0)
     except ValueError:
         return []
-    return list(Part.objects.filter(pk=part_id)) if 0 < part_id < 2**63 else []
+    return list(Part.objects.filter(pk=part_id)) if is_row_id(part_id) else []
 
 
 @ui_permission_required("workshop.view_workorder")

@@ -17,9 +17,11 @@ class FreezeTests(SimpleTestCase):
         self.assertEqual(gc.get_freeze_count(), 0)
         frozen = freeze_startup_objects()
         self.assertGreater(frozen, 10_000)  # the loaded Django project: modules, models, URL patterns
-        self.assertEqual(gc.get_freeze_count(), frozen)
-        later = [object() for _ in range(10)]
-        self.assertEqual(gc.get_freeze_count(), frozen, later)
+        # Other threads of the test process (a live server's, a finished test's) may free or freeze an object
+        # or two in between, so the counts are compared with a margin far below the 10,000 objects made here.
+        self.assertAlmostEqual(gc.get_freeze_count(), frozen, delta=1_000)
+        later = [[] for _ in range(10_000)]  # lists are tracked by the collector (bare object()s are not)
+        self.assertLess(gc.get_freeze_count(), frozen + 1_000, len(later))
 
     def test_the_wsgi_module_freezes_once_the_application_is_loaded(self):
         gc.unfreeze()

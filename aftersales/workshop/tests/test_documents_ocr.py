@@ -28,18 +28,27 @@ S = WorkOrderStatus
 HAS_TESSERACT = shutil.which("tesseract") is not None
 
 
-def ocr(pdf: bytes) -> str:
-    """Every page of the PDF as an image, read back in both segmentation modes; whitespace removed (OCR
-    spaces CJK freely)."""
+def _read(pdf: bytes, resolution: int) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "doc.pdf"
         path.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", "200", "-png", str(path), str(Path(tmp) / "page")], check=True)
+        subprocess.run(["pdftoppm", "-r", str(resolution), "-png", str(path), str(Path(tmp) / "page")], check=True)
         pages = sorted(Path(tmp).glob("page*.png"))
         text = "".join(subprocess.run(["tesseract", str(page), "-", "-l", "chi_sim+eng", *mode], check=True,
                                       capture_output=True, text=True).stdout
                        for mode in ([], ["--psm", "4"]) for page in pages)
     return re.sub(r"\s+", "", text)
+
+
+def ocr(pdf: bytes, expect: tuple[str, ...] = ()) -> str:
+    """Every page of the PDF as an image, read back in both segmentation modes; whitespace removed (OCR
+    spaces CJK freely). When a word of ``expect`` is in neither reading, the pages are read once more at a
+    higher resolution (a heading run together with the text beside it was misread in both now and then);
+    a PDF without the Chinese glyphs reads back without them at any resolution."""
+    text = _read(pdf, 200)
+    if any(word not in text for word in expect):
+        text += _read(pdf, 300)
+    return text
 
 
 def embedded_fonts(pdf: bytes) -> list[dict[str, str]]:
@@ -74,15 +83,16 @@ class ChineseInThePdfTests(TestCase):
     def test_each_document_reads_back_in_chinese(self):
         for kind, title in (("work-order", "维修委托书"), ("repair-card", "修护卡"), ("statement", "结算单")):
             with self.subTest(kind=kind):
-                text = ocr(self.render(kind))
+                text = ocr(self.render(kind), expect=(title, "更换机油", self.order.number))
                 self.assertIn(title, text)
                 self.assertIn("更换机油", text)
                 self.assertIn(self.order.number, text)
 
     @unittest.skipUnless(HAS_TESSERACT, "tesseract is not installed (make test installs it)")
     def test_the_work_order_reads_back_with_the_customers_concerns_and_the_point(self):
-        text = ocr(self.render("work-order"))
-        for words in ("发动机启动时有异响", "全合成机油", "PointA", "642.00"):
+        expected = ("发动机启动时有异响", "全合成机油", "PointA", "642.00")
+        text = ocr(self.render("work-order"), expect=expected)
+        for words in expected:
             self.assertIn(words, text)
 
     def test_a_cjk_font_is_embedded_with_unicode_maps(self):

@@ -328,7 +328,8 @@ def test_one_full_visit(live_server, front_desk, person, screenshot, patient_exp
     # 8. The work order and the settlement statement, downloaded with the buttons, read back in Chinese.
     panel = advisor.locator("#order-documents-panel")
     for kind, title in (("work-order", "维修委托书"), ("statement", "结算单")):
-        text = ocr(download(advisor, panel.locator(f"a[data-document='{kind}']")))
+        text = ocr(download(advisor, panel.locator(f"a[data-document='{kind}']")),
+                   expect=(title, "更换机油", order.number[-10:]))
         assert title in text, (kind, text)
         assert "更换机油" in text, (kind, text)
         assert order.number[-10:] in text, (kind, text)  # the digits (OCR reads the "S" of "4S" as "$")

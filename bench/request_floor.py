@@ -22,14 +22,13 @@ import datetime as dt
 import http.client
 import json
 import os
-import subprocess
 import threading
 import time
 from pathlib import Path
 
 from .django_setup import DEFAULT_DATABASE_URL, setup
 from .search_latency import percentile
-from .workshop_throughput import ROOT, _free_port, _wait_for
+from .workshop_throughput import run_clients, start_server
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -134,26 +133,13 @@ def main(argv: list[str] | None = None) -> dict:
         order_id = WorkOrder.objects.filter(service_point_id=membership.service_point_id).order_by(
             "-id").values_list("id", flat=True).first()
         clients_setup.append((api_token_issue(user=membership.user, name="bench floor")[1], order_id))
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.floor_settings", "DEBUG": "0",
-           "LOG_LEVEL": "WARNING", "FLOOR_STATEMENTS": str(args.statements)}
-    server = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--preload", "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT, env=env)
-    try:
-        _wait_for(port, server)
-        now = time.perf_counter()
-        count_from, stop_at = now + args.warmup, now + args.warmup + args.seconds
-        clients = [FloorClient(port=port, token=token, order_id=order_id, stop_at=stop_at, count_from=count_from)
-                   for token, order_id in clients_setup]
-        for c in clients:
-            c.start()
-        for c in clients:
-            c.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    port, server = start_server(url, workers=args.workers, settings="bench.floor_settings",
+                                env={"FLOOR_STATEMENTS": str(args.statements)})
+    now = time.perf_counter()
+    count_from, stop_at = now + args.warmup, now + args.warmup + args.seconds
+    clients = [FloorClient(port=port, token=token, order_id=order_id, stop_at=stop_at, count_from=count_from)
+               for token, order_id in clients_setup]
+    run_clients(server, clients)
     times = [t for c in clients for t in c.times]
     errors = [e for c in clients for e in c.errors]
     per_second = len(times) / args.seconds

@@ -67,6 +67,35 @@ def _wait_for(port: int, server: subprocess.Popen, seconds: float = 180) -> None
         time.sleep(0.5)
 
 
+def start_server(url: str, *, workers: int, settings: str = "config.settings.local",
+                 env: dict[str, str] | None = None) -> tuple[int, subprocess.Popen]:
+    """gunicorn (the production server of ``make run``) on a free port against ``url``, once it answers."""
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--preload", "--timeout", "120", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": settings, "DEBUG": "0",
+                       "LOG_LEVEL": "WARNING", **(env or {})})
+    try:
+        _wait_for(port, server)
+    except SystemExit:
+        server.terminate()
+        raise
+    return port, server
+
+
+def run_clients(server: subprocess.Popen, clients: list[threading.Thread]) -> None:
+    """Start the client threads, wait for them all, and stop the server in any case."""
+    try:
+        for c in clients:
+            c.start()
+        for c in clients:
+            c.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def prepare(clients: int) -> list[dict]:
     """Per client: a dealer, its staff's tokens, vehicles with their last reading, a labour operation, a part."""
     from django.db.models import Max
@@ -233,26 +262,12 @@ def main(argv: list[str] | None = None) -> dict:
     setups = prepare(args.clients)
     if args.count_queries:
         return {"queries": count_queries(setups[0], show_sql=args.show_sql)}
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "0",
-           "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--preload", "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT, env=env)
-    try:
-        _wait_for(port, server)
-        now = time.perf_counter()
-        count_from, stop_at = now + args.warmup, now + args.warmup + args.seconds
-        clients = [Client(port=port, setup=s, stop_at=stop_at, count_from=count_from, seed=i)
-                   for i, s in enumerate(setups)]
-        for c in clients:
-            c.start()
-        for c in clients:
-            c.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    port, server = start_server(url, workers=args.workers)
+    now = time.perf_counter()
+    count_from, stop_at = now + args.warmup, now + args.warmup + args.seconds
+    clients = [Client(port=port, setup=s, stop_at=stop_at, count_from=count_from, seed=i)
+               for i, s in enumerate(setups)]
+    run_clients(server, clients)
     delivered = sum(c.delivered for c in clients)
     requests = sum(c.requests for c in clients)
     errors = [e for c in clients for e in c.errors]
